@@ -1,0 +1,154 @@
+using System.Runtime.CompilerServices;
+
+namespace GuardRuntime;
+
+/// <summary>
+/// A policy compiled for one module: a byte per target that says whether a store needs any further look, and the
+/// out-of-line data the slow paths use. Immutable; a module switches to a new one with a single reference write.
+/// </summary>
+public sealed class ModulePolicy
+{
+    /// <summary>Table value: the target is never protected; the check ends at the table.</summary>
+    public const byte Unchecked = 0;
+    /// <summary>Table value: apply the target's own verdict (a field, type, namespace or call rule).</summary>
+    public const byte TargetVerdict = 1;
+    /// <summary>Table value: look the written object or array up among the protected instances first.</summary>
+    public const byte InstanceLookup = 2;
+    /// <summary>Table value: look the written address up among the protected ranges.</summary>
+    public const byte RangeLookup = 3;
+    /// <summary>Table value: refuse every store (quarantined module, or a module whose hash does not match its pin).</summary>
+    public const byte Refused = 4;
+
+    private readonly Verdict?[] targetVerdicts;
+    private readonly Dictionary<object, InstanceProtection[]> instances;
+    private readonly AddressMap ranges;
+    private readonly GuardViolation? refusal;
+
+    internal ModulePolicy(byte[] table, Verdict?[] targetVerdicts, Dictionary<object, InstanceProtection[]> instances,
+        AddressMap ranges, GuardViolation? refusal)
+    {
+        Table = table;
+        this.targetVerdicts = targetVerdicts;
+        this.instances = instances;
+        this.ranges = ranges;
+        this.refusal = refusal;
+    }
+
+    /// <summary>One byte per target of the module (see the constants of this class).</summary>
+    public byte[] Table { get; }
+
+    /// <summary>The verdict for a target when no instance or range decides, or null when the target is allowed.</summary>
+    public Verdict? VerdictFor(int targetId) => targetVerdicts[targetId];
+
+    /// <summary>The protected address intervals this module's pointer stores are checked against.</summary>
+    public AddressMap Ranges => ranges;
+
+    /// <summary>How many protected objects and arrays this module's stores are looked up in.</summary>
+    public int InstanceCount => instances.Count;
+
+    internal static ModulePolicy AllowAll(int targets) =>
+        new(new byte[targets], new Verdict?[targets], new(ReferenceEqualityComparer.Instance), AddressMap.Empty, null);
+
+    internal static ModulePolicy RefuseAll(int targets, GuardViolation? refusal)
+    {
+        var table = new byte[targets];
+        Array.Fill(table, Refused);
+        return new(table, new Verdict?[targets], new(ReferenceEqualityComparer.Instance), AddressMap.Empty, refusal);
+    }
+
+    internal ModulePolicy Quarantined() => refusal is not null ? this : RefuseAll(Table.Length, null);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal void CheckField(ModuleGuard module, object? target, int targetId, int siteId)
+    {
+        GuardMetrics.SlowCheck(module);
+        switch (Table[targetId])
+        {
+            case Refused: Refuse(module, targetId, siteId); return;
+            case InstanceLookup when target is not null && instances.TryGetValue(target, out var found):
+                Enforce(module, found[0].Verdict, targetId, siteId, null);
+                return;
+        }
+        if (targetVerdicts[targetId] is { } verdict) Enforce(module, verdict, targetId, siteId, null);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal void CheckStatic(ModuleGuard module, int targetId, int siteId)
+    {
+        GuardMetrics.SlowCheck(module);
+        if (Table[targetId] == Refused) Refuse(module, targetId, siteId);
+        else if (targetVerdicts[targetId] is { } verdict) Enforce(module, verdict, targetId, siteId, null);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal void CheckElement(ModuleGuard module, object? array, nint index, int targetId, int siteId)
+    {
+        GuardMetrics.SlowCheck(module);
+        if (Table[targetId] == Refused) { Refuse(module, targetId, siteId); return; }
+        if (array is not null && instances.TryGetValue(array, out var found))
+        {
+            foreach (var protection in found)
+                if (protection.Region.Covers(index))
+                {
+                    Enforce(module, protection.Verdict, targetId, siteId, $"index {index}");
+                    return;
+                }
+        }
+        if (targetVerdicts[targetId] is { } verdict) Enforce(module, verdict, targetId, siteId, $"index {index}");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal unsafe void CheckAddress(ModuleGuard module, ref byte address, nuint length, int targetId, int siteId)
+    {
+        GuardMetrics.SlowCheck(module);
+        if (Table[targetId] == Refused) { Refuse(module, targetId, siteId); return; }
+        // An unmanaged range never overlaps the GC heap, so comparing the byref's current address is exact for
+        // pointers and harmless (never a match) for managed byrefs, even if the GC moves their object right after.
+        var at = (nuint)Unsafe.AsPointer(ref address);
+        if (ranges.Find(at, length, out var hitStart) is { } verdict)
+            Enforce(module, verdict, targetId, siteId, $"address 0x{at:x}+{length}, {at - hitStart} bytes into the region");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal void CheckCall(ModuleGuard module, int targetId, int siteId)
+    {
+        GuardMetrics.SlowCheck(module);
+        if (Table[targetId] == Refused) Refuse(module, targetId, siteId);
+        else if (targetVerdicts[targetId] is { } verdict) Enforce(module, verdict, targetId, siteId, null);
+    }
+
+    private void Refuse(ModuleGuard module, int targetId, int siteId)
+    {
+        var manifest = module.Manifest;
+        var cause = refusal ?? module.QuarantinedBy;
+        var violation = new GuardViolation(module.Name, manifest.Sites[siteId], manifest.Targets[targetId], null,
+            cause?.Rule ?? "quarantine", GuardAction.Quarantine, cause?.Detail ?? "module is quarantined");
+        Violations.Record(module, violation);
+        throw new ModuleQuarantinedException(violation);
+    }
+
+    private static void Enforce(ModuleGuard module, Verdict verdict, int targetId, int siteId, string? detail)
+    {
+        if (verdict.Action == GuardAction.Allow) return;
+        var manifest = module.Manifest;
+        var violation = new GuardViolation(module.Name, manifest.Sites[siteId], manifest.Targets[targetId],
+            verdict.Region, verdict.Describe(module.Name), verdict.Action, detail);
+        Violations.Record(module, violation);
+        switch (verdict.Action)
+        {
+            case GuardAction.Audit:
+                return;
+            case GuardAction.Quarantine:
+                module.Quarantine(violation);
+                throw new GuardViolationException(violation);
+            case GuardAction.Halt:
+                Environment.FailFast("Guard halt: " + violation);
+                return;
+            default:
+                throw new GuardViolationException(violation);
+        }
+    }
+}
+
+/// <summary>A protected object, or a protected element range of an array, with its verdict.</summary>
+internal readonly record struct InstanceProtection(InstanceRegion Region, Verdict Verdict);
