@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+
+namespace KcrRuntime;
+
+/// <summary>
+/// Entry point of the KCR runtime: the on/off switch, table registration, invalidation and
+/// statistics.
+/// </summary>
+public static class Kcr
+{
+    /// <summary>Name of the <see cref="System.Diagnostics.Metrics.Meter"/> publishing the counters.</summary>
+    public const string MeterName = KcrMetrics.MeterName;
+
+    private static readonly ConcurrentDictionary<string, StaticDependency> s_dependencies = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Global switch, initialised once from the <c>KCR_ENABLE</c> environment variable ("0",
+    /// "false", "off" or "no" disable; default on). When off, <see cref="KeyBuilder"/> records
+    /// nothing, <see cref="MemoTable{T}.TryGet"/> returns false and <see cref="MemoTable{T}.Offer"/>
+    /// returns at once, so a wrapped method costs a few branches over the original. Entries cached
+    /// before switching off stay valid (invalidations are still applied while off).
+    /// </summary>
+    public static bool Enabled
+    {
+        get => KcrSwitch.Enabled;
+        set => KcrSwitch.Enabled = value;
+    }
+
+    /// <summary>All registered tables.</summary>
+    public static IReadOnlyList<MemoTable> Tables => TableRegistry.Snapshot;
+
+    /// <summary>Creates and registers a table; same as <c>new MemoTable&lt;T&gt;(methodName, options)</c>.</summary>
+    /// <typeparam name="T">Result type of the memoized method.</typeparam>
+    /// <param name="methodName">Stable method identity, e.g. <c>Ns.Type::Checksum(System.Byte[],System.Int32)</c>.</param>
+    /// <param name="options">Options, or null for defaults.</param>
+    /// <returns>The new table.</returns>
+    /// <exception cref="NotSupportedException">When <typeparamref name="T"/> cannot be cached safely.</exception>
+    public static MemoTable<T> Register<T>(string methodName, KcrOptions? options = null) => new(methodName, options);
+
+    /// <summary>Removes a table from statistics and name-based invalidation (e.g. when a collectible context unloads).</summary>
+    /// <param name="table">The table.</param>
+    /// <returns>True if it was registered.</returns>
+    public static bool Unregister(MemoTable table) => TableRegistry.Remove(table);
+
+    /// <summary>Invalidates one table in O(1).</summary>
+    /// <param name="table">The table.</param>
+    public static void Invalidate(MemoTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        table.Invalidate();
+    }
+
+    /// <summary>Invalidates every table registered under <paramref name="methodName"/>.</summary>
+    /// <param name="methodName">The registered name.</param>
+    /// <returns>Number of tables invalidated.</returns>
+    public static int Invalidate(string methodName)
+    {
+        int count = 0;
+        foreach (MemoTable table in TableRegistry.Snapshot)
+        {
+            if (string.Equals(table.MethodName, methodName, StringComparison.Ordinal))
+            {
+                table.Invalidate();
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Invalidates every registered table.</summary>
+    public static void InvalidateAll()
+    {
+        foreach (MemoTable table in TableRegistry.Snapshot)
+        {
+            table.Invalidate();
+        }
+    }
+
+    /// <summary>
+    /// Invalidates the tables that declared (<see cref="MemoTable.DependsOn"/>) that they read
+    /// <paramref name="staticFieldName"/>. Call after the store; see <see cref="StaticDependency"/>.
+    /// </summary>
+    /// <param name="staticFieldName">The field identity, e.g. <c>System.Int32 Ns.Type::field</c>.</param>
+    public static void InvalidateDependents(string staticFieldName)
+    {
+        if (s_dependencies.TryGetValue(staticFieldName, out StaticDependency? dependency))
+        {
+            dependency.Invalidate();
+        }
+    }
+
+    /// <summary>The dependency object for a static field, created on first use; cacheable by woven code.</summary>
+    /// <param name="staticFieldName">The field identity.</param>
+    /// <returns>The single dependency object for that name.</returns>
+    public static StaticDependency GetDependency(string staticFieldName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(staticFieldName);
+        return s_dependencies.GetOrAdd(staticFieldName, static name => new StaticDependency(name));
+    }
+
+    /// <summary>Writes every table's statistics as text, like KCR's debugfs <c>stats</c> file.</summary>
+    /// <param name="writer">Destination.</param>
+    public static void DumpStats(TextWriter writer) => StatsWriter.Write(writer, TableRegistry.Snapshot, Enabled);
+}
