@@ -28,32 +28,49 @@ public sealed class AddressMap
         Enumerable.Range(0, starts.Length).Select(i => (starts[i], ends[i], verdicts[i]));
 
     /// <summary>
-    /// Builds the map. Where ranges overlap, the stricter action wins (the order of <see cref="GuardAction"/>);
-    /// touching intervals with the same verdict are merged.
+    /// Builds the map. Where ranges overlap, the stricter action wins (the order of <see cref="GuardAction"/>; at equal
+    /// action the range listed first); touching intervals with the same verdict are merged. Allow verdicts that come
+    /// from a rule are kept, so that a report can say which rule allowed a store; they lose to any stricter overlap.
     /// </summary>
+    /// <remarks>A sweep over the sorted range ends: O(n log n) for n ranges, so 10,000 regions compile in milliseconds.</remarks>
     public static AddressMap Build(IEnumerable<(AddressRegion Region, Verdict Verdict)> ranges)
     {
-        var list = ranges.Where(r => r.Verdict.Action != GuardAction.Allow || r.Verdict.Rule is not null).ToList();
+        var list = ranges.Where(r => r.Verdict.Action != GuardAction.Allow || r.Verdict.Rule is not null)
+            .Where(r => r.Region.Length > 0).ToList();
         if (list.Count == 0) return Empty;
-        var bounds = list.SelectMany(r => new[] { r.Region.Start, r.Region.End }).Distinct().Order().ToArray();
+        // Events: (position, +1 open / -1 close, range index). Closes sort before opens at the same position so that
+        // touching ranges do not count as overlapping.
+        var events = new (nuint At, int Delta, int Index)[list.Count * 2];
+        for (int i = 0; i < list.Count; i++)
+        {
+            events[2 * i] = (list[i].Region.Start, +1, i);
+            events[2 * i + 1] = (list[i].Region.End, -1, i);
+        }
+        Array.Sort(events, (x, y) => x.At != y.At ? x.At.CompareTo(y.At) : x.Delta.CompareTo(y.Delta));
+        // One ordered set of open range indices per action: the strictest non-empty set decides, its first index wins.
+        var open = new SortedSet<int>[(int)GuardAction.Halt + 1];
+        for (int a = 0; a < open.Length; a++) open[a] = [];
         var s = new List<nuint>();
         var e = new List<nuint>();
         var v = new List<Verdict>();
-        // Sweep the elementary intervals between consecutive bounds; n regions give at most 2n bounds, and each
-        // interval picks the strictest covering verdict (n is small at compile time, lookups stay logarithmic).
-        var byStart = list.OrderBy(r => r.Region.Start).ToArray();
-        for (int i = 0; i + 1 < bounds.Length; i++)
+        int k = 0;
+        while (k < events.Length)
         {
-            nuint lo = bounds[i], hi = bounds[i + 1];
-            Verdict? best = null;
-            foreach (var (region, verdict) in byStart)
+            nuint at = events[k].At;
+            for (; k < events.Length && events[k].At == at; k++)
             {
-                if (region.Start > lo) break;
-                if (region.End >= hi && (best is null || verdict.Action > best.Action)) best = verdict;
+                var (_, delta, index) = events[k];
+                var set = open[(int)list[index].Verdict.Action];
+                if (delta > 0) set.Add(index); else set.Remove(index);
             }
+            if (k == events.Length) break;
+            nuint next = events[k].At;
+            Verdict? best = null;
+            for (int a = open.Length - 1; a >= 0 && best is null; a--)
+                if (open[a].Count > 0) best = list[open[a].Min].Verdict;
             if (best is null) continue;
-            if (e.Count > 0 && e[^1] == lo && ReferenceEquals(v[^1], best)) { e[^1] = hi; continue; }
-            s.Add(lo); e.Add(hi); v.Add(best);
+            if (e.Count > 0 && e[^1] == at && ReferenceEquals(v[^1], best)) { e[^1] = next; continue; }
+            s.Add(at); e.Add(next); v.Add(best);
         }
         return new AddressMap([.. s], [.. e], [.. v]);
     }

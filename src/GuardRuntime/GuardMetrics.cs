@@ -22,12 +22,17 @@ public static class GuardMetrics
     private static readonly Counter<long> Violations = Meter.CreateCounter<long>("guard.violations", "{violation}",
         "Stores or calls that hit a non-allow rule, by module and action.");
 
+    private static readonly Counter<long> PolicyLoads = Meter.CreateCounter<long>("guard.policy_loads", "{load}",
+        "Policy installs and file loads, by outcome (ok, error).");
+
     static GuardMetrics()
     {
         Meter.CreateObservableGauge("guard.modules", () => ModuleRegistry.Modules.Length, "{module}", "Woven modules registered.");
         Meter.CreateObservableGauge("guard.quarantined_modules", () => ModuleRegistry.Modules.Count(m => m.IsQuarantined), "{module}",
             "Modules faulted by a quarantine verdict.");
     }
+
+    private static readonly string[] ActionNames = ["allow", "audit", "throw", "quarantine", "halt"];
 
     internal static void SlowCheck(ModuleGuard module)
     {
@@ -37,7 +42,12 @@ public static class GuardMetrics
     internal static void Violation(ModuleGuard module, GuardAction action)
     {
         if (!Violations.Enabled) return;
-        var tags = new TagList { { "module", module.Name }, { "action", action.ToString().ToLowerInvariant() } };
+        var tags = new TagList { { "module", module.Name }, { "action", ActionNames[(int)action] } };
         Violations.Add(1, tags);
+    }
+
+    internal static void PolicyLoad(bool ok)
+    {
+        if (PolicyLoads.Enabled) PolicyLoads.Add(1, new KeyValuePair<string, object?>("outcome", ok ? "ok" : "error"));
     }
 }

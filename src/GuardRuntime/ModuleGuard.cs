@@ -6,8 +6,18 @@ namespace GuardRuntime;
 /// A woven module as the guard runtime knows it: its manifest and the compiled policy its checks read.
 /// Woven code holds one instance in a static readonly field and passes it to every check.
 /// </summary>
+/// <remarks>
+/// A quarantined module stays quarantined for the life of the process: installing a new policy does not lift it
+/// (every policy compiled for the module afterwards is replaced by one that refuses every store). Hosts must call
+/// <see cref="ThrowIfQuarantined"/> before entering a module (calling its entry points or callbacks), because a
+/// quarantined module that never stores again would otherwise keep running.
+/// </remarks>
 public sealed class ModuleGuard
 {
+    // Guards the pair (policy, quarantinedBy) against the race of a policy install and a quarantine: without it an
+    // install that read "not quarantined" could publish a permissive table after the quarantine published its
+    // refusing one. Only installs and quarantines take it; checks read the field without it.
+    private readonly object gate = new();
     private ModulePolicy policy;
     private GuardViolation? quarantinedBy;
 
@@ -22,8 +32,11 @@ public sealed class ModuleGuard
     /// <summary>The module's assembly simple name, which policy sections refer to.</summary>
     public string Name => Manifest.Module;
 
-    /// <summary>The woven assembly.</summary>
+    /// <summary>The woven assembly (for a module registered from a manifest alone, as tests do, the caller's assembly).</summary>
     public Assembly Assembly { get; }
+
+    /// <summary>Whether the module was registered from a manifest alone rather than by a woven assembly.</summary>
+    internal bool Detached { get; init; }
 
     /// <summary>The targets and sites the weaver recorded.</summary>
     public GuardManifest Manifest { get; }
@@ -32,7 +45,7 @@ public sealed class ModuleGuard
     public string? Sha256 { get; }
 
     /// <summary>The compiled policy the checks read now. Replaced as a whole, so a check sees the old or the new one.</summary>
-    public ModulePolicy Policy => policy;
+    public ModulePolicy Policy => Volatile.Read(ref policy);
 
     /// <summary>Whether a quarantine verdict has faulted the module.</summary>
     public bool IsQuarantined => Volatile.Read(ref quarantinedBy) is not null;
@@ -40,20 +53,38 @@ public sealed class ModuleGuard
     /// <summary>The violation that quarantined the module, if any.</summary>
     public GuardViolation? QuarantinedBy => Volatile.Read(ref quarantinedBy);
 
+    /// <summary>
+    /// Whether the module may not run at all: it is quarantined, or the policy in force refuses it (its file does not
+    /// match the SHA-256 the policy pins for it).
+    /// </summary>
+    public bool IsRefused => IsQuarantined || Policy.Refusal is not null;
+
     /// <summary>Publishes a newly compiled policy with one reference write.</summary>
-    internal void Install(ModulePolicy compiled) => Volatile.Write(ref policy, IsQuarantined ? compiled.Quarantined() : compiled);
+    internal void Install(ModulePolicy compiled)
+    {
+        lock (gate) Volatile.Write(ref policy, quarantinedBy is not null ? compiled.Quarantined() : compiled);
+    }
 
     internal void Quarantine(GuardViolation cause)
     {
-        if (Interlocked.CompareExchange(ref quarantinedBy, cause, null) is null)
+        lock (gate)
+        {
+            if (quarantinedBy is not null) return;
+            Volatile.Write(ref quarantinedBy, cause);
             Volatile.Write(ref policy, policy.Quarantined());
+        }
     }
 
-    /// <summary>Throws <see cref="ModuleQuarantinedException"/> when the module is quarantined; hosts call it before entering a module.</summary>
+    /// <summary>
+    /// Throws <see cref="ModuleQuarantinedException"/> when the module is quarantined or refused by the policy in
+    /// force (SHA-256 pin mismatch). Hosts call it before entering a module.
+    /// </summary>
     public void ThrowIfQuarantined()
     {
         var cause = QuarantinedBy;
         if (cause is not null) throw new ModuleQuarantinedException(cause with { Detail = "module is quarantined" });
+        var refusal = Policy.Refusal;
+        if (refusal is not null) throw new ModuleQuarantinedException(refusal);
     }
 
     /// <inheritdoc/>

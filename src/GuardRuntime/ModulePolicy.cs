@@ -43,6 +43,12 @@ public sealed class ModulePolicy
     /// <summary>The protected address intervals this module's pointer stores are checked against.</summary>
     public AddressMap Ranges => ranges;
 
+    /// <summary>
+    /// Why the module is refused as a whole (its file does not match the SHA-256 its policy section pins), or null.
+    /// A quarantine that happens later is reported by <see cref="ModuleGuard.QuarantinedBy"/> instead.
+    /// </summary>
+    public GuardViolation? Refusal => refusal;
+
     /// <summary>How many protected objects and arrays this module's stores are looked up in.</summary>
     public int InstanceCount => instances.Count;
 
@@ -66,7 +72,8 @@ public sealed class ModulePolicy
         {
             case Refused: Refuse(module, targetId, siteId); return;
             case InstanceLookup when target is not null && instances.TryGetValue(target, out var found):
-                Enforce(module, found[0].Verdict, targetId, siteId, null);
+                // A region rule on the object beats every field, type or namespace rule, allow included.
+                if (found[0].Verdict.Action != GuardAction.Allow) Enforce(module, found[0].Verdict, targetId, siteId, null);
                 return;
         }
         if (targetVerdicts[targetId] is { } verdict) Enforce(module, verdict, targetId, siteId, null);
@@ -90,7 +97,9 @@ public sealed class ModulePolicy
             foreach (var protection in found)
                 if (protection.Region.Covers(index))
                 {
-                    Enforce(module, protection.Verdict, targetId, siteId, $"index {index}");
+                    // The detail string is built only on the way to a report: an allowed store allocates nothing.
+                    if (protection.Verdict.Action != GuardAction.Allow)
+                        Enforce(module, protection.Verdict, targetId, siteId, $"index {index}");
                     return;
                 }
         }
@@ -105,7 +114,7 @@ public sealed class ModulePolicy
         // An unmanaged range never overlaps the GC heap, so comparing the byref's current address is exact for
         // pointers and harmless (never a match) for managed byrefs, even if the GC moves their object right after.
         var at = (nuint)Unsafe.AsPointer(ref address);
-        if (ranges.Find(at, length, out var hitStart) is { } verdict)
+        if (ranges.Find(at, length, out var hitStart) is { Action: not GuardAction.Allow } verdict)
             Enforce(module, verdict, targetId, siteId, $"address 0x{at:x}+{length}, {at - hitStart} bytes into the region");
     }
 
@@ -117,12 +126,16 @@ public sealed class ModulePolicy
         else if (targetVerdicts[targetId] is { } verdict) Enforce(module, verdict, targetId, siteId, null);
     }
 
+    /// <summary>What a halt verdict does; tests replace it to observe the decision without ending the process.</summary>
+    internal static Action<string> HaltHandler = Environment.FailFast;
+
     private void Refuse(ModuleGuard module, int targetId, int siteId)
     {
         var manifest = module.Manifest;
         var cause = refusal ?? module.QuarantinedBy;
-        var violation = new GuardViolation(module.Name, manifest.Sites[siteId], manifest.Targets[targetId], null,
-            cause?.Rule ?? "quarantine", GuardAction.Quarantine, cause?.Detail ?? "module is quarantined");
+        var violation = new GuardViolation(module.Name, manifest.Sites[siteId], manifest.Targets[targetId], cause?.Region,
+            cause?.Rule ?? "quarantine", GuardAction.Quarantine,
+            refusal is not null ? refusal.Detail : "module is quarantined");
         Violations.Record(module, violation);
         throw new ModuleQuarantinedException(violation);
     }
@@ -142,12 +155,16 @@ public sealed class ModulePolicy
                 module.Quarantine(violation);
                 throw new GuardViolationException(violation);
             case GuardAction.Halt:
-                Environment.FailFast("Guard halt: " + violation);
-                return;
+                HaltHandler("Guard halt: " + violation);
+                // FailFast does not return; if a replaced handler does, the store must still not happen.
+                throw new GuardViolationException(violation);
             default:
                 throw new GuardViolationException(violation);
         }
     }
+
+    // For the formatter.
+    internal IEnumerable<InstanceProtection> Instances => instances.Values.SelectMany(p => p);
 }
 
 /// <summary>A protected object, or a protected element range of an array, with its verdict.</summary>

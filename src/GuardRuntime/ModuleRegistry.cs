@@ -17,7 +17,7 @@ public static class ModuleRegistry
     public static IEnumerable<ModuleGuard> Find(string name) => modules.Where(m => m.Name == name);
 
     /// <summary>The module of <paramref name="assembly"/>, if it is woven and registered.</summary>
-    public static ModuleGuard? Find(Assembly assembly) => modules.FirstOrDefault(m => m.Assembly == assembly);
+    public static ModuleGuard? Find(Assembly assembly) => modules.FirstOrDefault(m => m.Assembly == assembly && !m.Detached);
 
     internal static ModuleGuard Register(Assembly assembly)
     {
@@ -27,35 +27,72 @@ public static class ModuleRegistry
             if (existing is not null) return existing;
             var manifest = GuardManifest.FromAssembly(assembly)
                 ?? throw new InvalidOperationException($"Assembly '{assembly.GetName().Name}' registered with the guard but carries no guard manifest ({GuardManifest.ResourceName}).");
-            var module = new ModuleGuard(assembly, manifest, HashOf(assembly));
-            module.Install(PolicyCompiler.Compile(GuardPolicies.Current, module, Regions.Current));
-            modules = modules.Add(module);
-            return module;
+            return Add(new ModuleGuard(assembly, manifest, HashOf(assembly)));
         }
     }
 
-    /// <summary>Recompiles every module's policy (after a policy load or a region change).</summary>
+    /// <summary>
+    /// Registers a module described by a manifest alone, without a woven assembly (tests, benchmarks, and tools that
+    /// drive <see cref="Guard"/> directly). Every call registers a new module, even for the same manifest.
+    /// </summary>
+    internal static ModuleGuard Register(GuardManifest manifest, string? sha256 = null, Assembly? assembly = null)
+    {
+        lock (Gate) return Add(new ModuleGuard(assembly ?? typeof(ModuleRegistry).Assembly, manifest, sha256) { Detached = true });
+    }
+
+    /// <summary>Removes a module registered with <see cref="Register(GuardManifest, string?, Assembly?)"/> (tests).</summary>
+    internal static bool Unregister(ModuleGuard module)
+    {
+        lock (Gate)
+        {
+            var next = modules.Remove(module);
+            if (next.Length == modules.Length) return false;
+            modules = next;
+            return true;
+        }
+    }
+
+    // Called under Gate.
+    private static ModuleGuard Add(ModuleGuard module)
+    {
+        module.Install(PolicyCompiler.Compile(GuardPolicies.Current, module, Regions.Current));
+        modules = modules.Add(module);
+        return module;
+    }
+
+    /// <summary>
+    /// Recompiles every module's policy (after a policy load or a region change). Every module is compiled before any
+    /// is published, so a policy that fails to compile changes nothing, and the publications follow one another with
+    /// no compilation in between.
+    /// </summary>
     internal static void RecompileAll(Policy policy, RegionSet regions)
     {
         lock (Gate)
         {
-            foreach (var module in modules)
-                module.Install(PolicyCompiler.Compile(policy, module, regions));
+            var current = modules;
+            var compiled = new ModulePolicy[current.Length];
+            for (int i = 0; i < current.Length; i++) compiled[i] = PolicyCompiler.Compile(policy, current[i], regions);
+            for (int i = 0; i < current.Length; i++) current[i].Install(compiled[i]);
         }
     }
 
-    private static string? HashOf(Assembly assembly)
+    internal static string? HashOf(Assembly assembly)
     {
         try
         {
             var location = assembly.Location;
             if (string.IsNullOrEmpty(location) || !File.Exists(location)) return null;
-            using var stream = File.OpenRead(location);
-            return Convert.ToHexStringLower(SHA256.HashData(stream));
+            return HashOfFile(location);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
+    }
+
+    internal static string HashOfFile(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

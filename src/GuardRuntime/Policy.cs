@@ -66,6 +66,9 @@ public sealed class ModuleSection
 
     /// <summary>The line of the section in its policy file, or 0.</summary>
     public int Line { get; init; }
+
+    /// <summary>The column of the section in its policy file, or 0.</summary>
+    public int Column { get; init; }
 }
 
 /// <summary>

@@ -5,9 +5,11 @@ namespace GuardRuntime;
 /// precedence happens here, once per load; the checks only read the result.
 /// </summary>
 /// <remarks>
-/// Precedence: a region rule beats a field rule, which beats a type rule, which beats a namespace rule, which beats
-/// the section's default action. At equal specificity the module's own section beats the default section, and
-/// within one section the later rule wins (<c>weaver policy check</c> reports such contradictions).
+/// Precedence: a region rule beats a field rule (an exact field beats <c>Type::*</c>), which beats a type rule, which
+/// beats a namespace rule (a deeper namespace first), which beats the section's default action. At equal specificity
+/// the module's own section beats the default section, and within one section the later rule wins (the parser
+/// refuses two rules with the same selector and pattern but different actions in one section). Several region rules
+/// covering the same memory: the strictest action wins.
 /// </remarks>
 public static class PolicyCompiler
 {
@@ -118,18 +120,44 @@ public static class PolicyCompiler
     private static Verdict? BestMemberRule(List<PolicyRule> rules, GuardTarget target)
     {
         PolicyRule? best = null;
+        int bestScore = 0;
         foreach (var rule in rules)
         {
-            bool match = rule.Selector switch
-            {
-                RuleSelector.Field => rule.Pattern == target.Name,
-                RuleSelector.Type => rule.Pattern == target.DeclaringType,
-                RuleSelector.Namespace => InNamespace(target.DeclaringType, rule.Pattern),
-                _ => false,
-            };
-            if (match && (best is null || rule.Selector >= best.Selector)) best = rule;
+            int score = MemberScore(rule, target);
+            if (score > 0 && score >= bestScore) { best = rule; bestScore = score; }
         }
         return best is null ? null : new Verdict(best.Action, best, null);
+    }
+
+    /// <summary>
+    /// How specifically a field, type or namespace rule names a field target, 0 when it does not: an exact field beats
+    /// <c>Type::*</c>, which beats a type rule, which beats a namespace rule; a deeper namespace beats a shallower one.
+    /// </summary>
+    internal static int MemberScore(PolicyRule rule, GuardTarget target)
+    {
+        switch (rule.Selector)
+        {
+            case RuleSelector.Field:
+                if (rule.Pattern == target.Name) return 4000;
+                return IsTypeWildcard(rule.Pattern, target.DeclaringType) ? 3000 : 0;
+            case RuleSelector.Type:
+                return rule.Pattern == target.DeclaringType ? 2000 : 0;
+            case RuleSelector.Namespace:
+                // "*" scores 1, "Kernel" 2, "Kernel.Net" 3, ...
+                return InNamespace(target.DeclaringType, rule.Pattern) ? 1 + NamespaceDepth(rule.Pattern) : 0;
+            default:
+                return 0;
+        }
+    }
+
+    private static bool IsTypeWildcard(string pattern, string? declaringType) =>
+        declaringType is not null && pattern.EndsWith("::*", StringComparison.Ordinal)
+        && pattern.Length == declaringType.Length + 3 && pattern.StartsWith(declaringType, StringComparison.Ordinal);
+
+    private static int NamespaceDepth(string pattern)
+    {
+        if (pattern.EndsWith(".*", StringComparison.Ordinal)) pattern = pattern[..^2];
+        return pattern == "*" ? 0 : Math.Min(pattern.Count(c => c == '.') + 1, 999);
     }
 
     private static Verdict? BestCallRule(List<PolicyRule> rules, GuardTarget target)
@@ -139,9 +167,7 @@ public static class PolicyCompiler
         foreach (var rule in rules)
         {
             if (rule.Selector != RuleSelector.Call) continue;
-            int score = rule.Pattern == target.Name ? 2
-                : rule.Pattern.EndsWith("::*", StringComparison.Ordinal) && rule.Pattern[..^3] == target.DeclaringType ? 1
-                : 0;
+            int score = rule.Pattern == target.Name ? 2 : IsTypeWildcard(rule.Pattern, target.DeclaringType) ? 1 : 0;
             if (score > 0 && score >= bestScore) { best = rule; bestScore = score; }
         }
         return best is null ? null : new Verdict(best.Action, best, null);

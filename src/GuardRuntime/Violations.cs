@@ -11,25 +11,30 @@ public static class Violations
     private static long total;
 
     /// <summary>Raised for every recorded violation, on the thread of the faulting store, before the action is applied.</summary>
-    /// <remarks>Handlers must be quick and must not throw; an exception from a handler is swallowed so that it cannot change the verdict.</remarks>
+    /// <remarks>
+    /// Handlers must be quick and must not throw; an exception from a handler is swallowed so that it cannot change the
+    /// verdict. A handler must not store into guarded memory of the faulting module (it would recurse into the guard).
+    /// </remarks>
     public static event Action<GuardViolation>? Raised;
 
     /// <summary>How many violations have been recorded since start (the log keeps only the newest <see cref="Capacity"/>).</summary>
     public static long Total => Interlocked.Read(ref total);
 
-    /// <summary>How many violations the log keeps.</summary>
+    /// <summary>How many violations the log keeps (256 by default). Changing it keeps the newest entries and the total.</summary>
     public static int Capacity
     {
-        get => ring.Length;
+        get => Volatile.Read(ref ring).Length;
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
             lock (Gate)
             {
                 var recent = RecentUnlocked();
-                ring = new GuardViolation[value];
-                total = 0;
-                foreach (var v in recent.TakeLast(value)) Append(v);
+                var next = new GuardViolation[value];
+                // Keep the ring's invariant (entry i lives at i % length) for the entries that survive.
+                long kept = Math.Min(recent.Count, value);
+                for (long i = total - kept; i < total; i++) next[i % value] = recent[(int)(recent.Count - (total - i))];
+                ring = next;
             }
         }
     }
@@ -46,7 +51,7 @@ public static class Violations
         lock (Gate)
         {
             Array.Clear(ring);
-            total = 0;
+            Interlocked.Exchange(ref total, 0);
         }
     }
 
@@ -66,7 +71,7 @@ public static class Violations
     private static void Append(GuardViolation violation)
     {
         ring[total % ring.Length] = violation;
-        total++;
+        Interlocked.Increment(ref total);
     }
 
     private static List<GuardViolation> RecentUnlocked()
