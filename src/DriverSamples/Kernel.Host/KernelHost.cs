@@ -1,0 +1,199 @@
+using GuardRuntime;
+using Kernel.Hardware;
+using Kernel.Net;
+using Kernel.Pci;
+
+namespace Kernel;
+
+/// <summary>
+/// The simulated kernel: boots tasks, a socket-buffer pool, the network stack, a DMA arena and a PCI bus with
+/// <c>nic0</c> (an e1000e-class NIC model) and <c>blk0</c> (a block device whose DMA window sits at the top of the
+/// arena). It drives simulated time, interrupts and softirqs, loads modules and contains their faults.
+/// </summary>
+public sealed class KernelHost : IDisposable
+{
+    /// <summary>The pattern blk0's DMA window is filled with at boot.</summary>
+    public const byte Blk0Pattern = 0xB1;
+
+    private readonly List<ModuleFault> faults = [];
+    private long nowNs;
+
+    /// <summary>Boots a kernel.</summary>
+    public KernelHost(KernelOptions? options = null)
+    {
+        options ??= new KernelOptions();
+        ModuleParameters = options.ModuleParameters;
+        Log = new KernelLog(() => nowNs);
+        InitTask = new KernelTask(1, "init", Credentials.Root());
+        Scheduler = new Scheduler(InitTask);
+        var user = new KernelTask(4242, "netperf", new Credentials(options.UserUid, options.UserUid), InitTask);
+        Scheduler.Enqueue(user);
+        Scheduler.SwitchTo(user);
+        Skbs = new SkbPool(options.SkbCount);
+        Net = new NetStack(Skbs);
+        Dma = new DmaAllocator(options.DmaArenaBytes);
+        Pci = new PciBus();
+        Interrupts = new InterruptController(RecordFault);
+        Softirq = new Softirq(RecordFault);
+        Api = new KernelApi(this);
+        Modules = new ModuleLoader(this);
+
+        Blk0 = new PciDevice("blk0", 0x1AF4, 0x1001, 1, 4096, 11);
+        Pci.Add(Blk0);
+        Blk0Dma = Dma.Allocate(64 * 1024, "blk0", "virtqueue");
+        Blk0Dma.AsSpan().Fill(Blk0Pattern);
+
+        Nic0 = new PciDevice("nic0", E1000Registers.IntelVendorId, options.NicDeviceId, 6, 128 * 1024, 10);
+        Pci.Add(Nic0);
+        Nic0Hardware = new E1000Hardware(Nic0, Dma, new MacAddress(options.NicMac), PhyIdFor(options.NicDeviceId));
+        Log.Write(LogLevel.Info, "kernel", $"booted: {Pci.Devices.Count} PCI functions, {Dma.Size >> 20} MiB DMA arena");
+    }
+
+    /// <summary>The API handed to modules.</summary>
+    public KernelApi Api { get; }
+
+    /// <summary>The module loader.</summary>
+    public ModuleLoader Modules { get; }
+
+    /// <summary>Module parameters from the command line.</summary>
+    public IReadOnlyDictionary<string, string> ModuleParameters { get; }
+
+    /// <summary>The kernel log.</summary>
+    public KernelLog Log { get; }
+
+    /// <summary>Pid 1.</summary>
+    public KernelTask InitTask { get; }
+
+    /// <summary>The scheduler.</summary>
+    public Scheduler Scheduler { get; }
+
+    /// <summary>The socket-buffer pool.</summary>
+    public SkbPool Skbs { get; }
+
+    /// <summary>The network stack.</summary>
+    public NetStack Net { get; }
+
+    /// <summary>The DMA arena.</summary>
+    public DmaAllocator Dma { get; }
+
+    /// <summary>The PCI bus.</summary>
+    public PciBus Pci { get; }
+
+    /// <summary>Interrupt lines.</summary>
+    public InterruptController Interrupts { get; }
+
+    /// <summary>The NET_RX softirq.</summary>
+    public Softirq Softirq { get; }
+
+    /// <summary>The NIC function.</summary>
+    public PciDevice Nic0 { get; }
+
+    /// <summary>The NIC's hardware model (the traffic generator injects frames here).</summary>
+    public E1000Hardware Nic0Hardware { get; }
+
+    /// <summary>The block device function.</summary>
+    public PciDevice Blk0 { get; }
+
+    /// <summary>The block device's DMA window, allocated first, so it sits at the top of the arena.</summary>
+    public DmaWindow Blk0Dma { get; }
+
+    /// <summary>Simulated nanoseconds since boot.</summary>
+    public long NowNs => nowNs;
+
+    /// <summary>Every contained module fault, oldest first.</summary>
+    public IReadOnlyList<ModuleFault> Faults => faults;
+
+    /// <summary>Whether any module has oopsed.</summary>
+    public bool Tainted => faults.Count > 0;
+
+    /// <summary>Advances time, lets devices work, services interrupts and runs softirqs.</summary>
+    public void Tick(long ns) => AdvanceTime(ns, runHandlers: true);
+
+    /// <summary>Runs interrupt handlers and softirqs without advancing time.</summary>
+    public void RunPendingWork()
+    {
+        Interrupts.Service();
+        Softirq.Run();
+    }
+
+    /// <summary>Runs <paramref name="action"/> (module code) and contains any exception it throws; returns the fault or null.</summary>
+    public ModuleFault? Contain(string module, string phase, Action action)
+    {
+        try
+        {
+            action();
+            return null;
+        }
+        catch (Exception e)
+        {
+            var fault = new ModuleFault(module, phase, e.GetType().FullName ?? e.GetType().Name, e.Message);
+            RecordFault(fault);
+            return fault;
+        }
+    }
+
+    /// <summary>
+    /// Registers the kernel's sensitive memory with the guard runtime under the names in
+    /// <see cref="ProtectedRegionNames"/>. Idempotent: call again after drivers allocated DMA or registered
+    /// interfaces to cover those too.
+    /// </summary>
+    public unsafe void RegisterProtectedRegions()
+    {
+        Reprotect(ProtectedRegionNames.CurrentCred, () => Regions.Protect(Scheduler.Current.Cred, ProtectedRegionNames.CurrentCred));
+        Reprotect(ProtectedRegionNames.InitCred, () => Regions.Protect(InitTask.Cred, ProtectedRegionNames.InitCred));
+        Reprotect(ProtectedRegionNames.CurrentTask, () => Regions.Protect(Scheduler.Current, ProtectedRegionNames.CurrentTask));
+        Reprotect(ProtectedRegionNames.Scheduler, () => Regions.Protect(Scheduler, ProtectedRegionNames.Scheduler));
+        Reprotect(ProtectedRegionNames.RunQueue, () => Regions.Protect(Scheduler.RunQueue, ProtectedRegionNames.RunQueue));
+        Reprotect(ProtectedRegionNames.SyscallTable, () => Regions.Protect(KernelTables.SyscallTable, ProtectedRegionNames.SyscallTable));
+        Reprotect(ProtectedRegionNames.Nic0Mmio, () => Regions.ProtectRange(Nic0.Bar0!.Base, Nic0.Bar0.Length, ProtectedRegionNames.Nic0Mmio));
+        Reprotect(ProtectedRegionNames.Blk0Mmio, () => Regions.ProtectRange(Blk0.Bar0!.Base, Blk0.Bar0.Length, ProtectedRegionNames.Blk0Mmio));
+        foreach (var owner in Dma.Windows.Select(w => w.Owner).Distinct().ToArray())
+        {
+            string name = ProtectedRegionNames.Dma(owner);
+            Reprotect(name, () =>
+            {
+                foreach (var w in Dma.Windows.Where(w => w.Owner == owner)) Regions.ProtectRange(w.Address, w.Length, name);
+            });
+        }
+        foreach (var device in Api.NetDevices)
+        {
+            string name = ProtectedRegionNames.NetDeviceStats(device.Name);
+            Reprotect(name, () => Regions.Protect(device.Stats, name));
+        }
+    }
+
+    /// <summary>Releases the DMA arena and the device windows.</summary>
+    public void Dispose()
+    {
+        foreach (var module in Modules.Loaded.ToArray()) Modules.Unload(module);
+        foreach (var device in Pci.Devices) device.Dispose();
+        Dma.Dispose();
+    }
+
+    internal void AdvanceTime(long ns, bool runHandlers)
+    {
+        nowNs += ns;
+        Scheduler.Account(ns);
+        foreach (var device in Pci.Devices) device.InterruptSource?.Tick(nowNs);
+        if (runHandlers) RunPendingWork();
+    }
+
+    private void RecordFault(ModuleFault fault)
+    {
+        faults.Add(fault);
+        Log.Write(LogLevel.Error, fault.Module, $"Oops in {fault.Phase}: {fault.ExceptionType}: {fault.Message} (module tainted, kernel continues)");
+    }
+
+    private static void Reprotect(string name, Action protect)
+    {
+        Regions.Unprotect(name);
+        protect();
+    }
+
+    private static uint PhyIdFor(ushort deviceId) => deviceId switch
+    {
+        E1000Registers.Device82571EB => 0x0141_0CC0,      // M88E1111
+        E1000Registers.DeviceIch8IgpMAmt => 0x02A8_0390,  // IGP3
+        _ => 0x0141_0CB1,                                 // BME1000 (82574)
+    };
+}
