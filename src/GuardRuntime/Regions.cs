@@ -133,6 +133,13 @@ public sealed class RegionSet
         Ranges = ranges;
     }
 
+    /// <summary>
+    /// Builds a region set without registering it (for <see cref="PolicyChecker"/>, <see cref="PolicyFormatter"/>,
+    /// benchmarks and tools; the guard itself only uses <see cref="Regions.Current"/>).
+    /// </summary>
+    public static RegionSet Create(IEnumerable<InstanceRegion>? instances, IEnumerable<AddressRegion>? ranges) =>
+        new([.. instances ?? []], [.. ranges ?? []]);
+
     /// <summary>The protected instances and array ranges, in registration order.</summary>
     public ImmutableArray<InstanceRegion> Instances { get; }
 
