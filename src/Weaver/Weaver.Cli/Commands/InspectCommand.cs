@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Text.Json;
+using Weaver.Engine.Diagnostics;
+using Weaver.Engine.Inspection;
+
+namespace Weaver.Cli.Commands;
+
+/// <summary><c>weaver inspect file.dll</c>: woven or not, by which version, guard sites per kind, unguarded stores.</summary>
+internal static class InspectCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("assembly") { Description = "The assembly to inspect." };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
+        var require = new Option<bool>("--require-guarded") { Description = "Exit with code 3 when any store has no guard." };
+        var command = new Command("inspect", "Show whether an assembly is woven, by which weaver, and whether every store is guarded.") { input, json, require };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(input)!;
+            InspectionResult result;
+            try
+            {
+                result = AssemblyInspector.Inspect(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadImageFormatException or ArgumentException or InvalidDataException)
+            {
+                var code = e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException ? DiagnosticCodes.InputNotFound : DiagnosticCodes.BadImage;
+                Console.Error.WriteLine(new WeaverDiagnostic(code, DiagnosticSeverity.Error, $"Cannot inspect: {e.Message}", path));
+                return ExitCodes.Failed;
+            }
+            if (parse.GetValue(json)) PrintJson(result);
+            else PrintText(result, path);
+            return parse.GetValue(require) && (result.Unguarded.Count > 0 || !result.IsWoven) ? ExitCodes.CheckFailed : ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void PrintText(InspectionResult result, string path)
+    {
+        Console.WriteLine($"{result.Assembly}: {(result.IsWoven ? $"woven ({result.Marker})" : "not woven")}");
+        if (result.Manifest is { } m)
+            Console.WriteLine($"  manifest: {m.Targets.Count} targets, {m.Sites.Count} sites, weaver {m.WeaverVersion}, options {m.OptionsHash}");
+        Console.WriteLine($"  methods with bodies: {result.Methods}");
+        Console.WriteLine($"  guarded stores: {result.GuardedByOpcode.Values.Sum()}");
+        foreach (var (opcode, count) in result.GuardedByOpcode) Console.WriteLine($"    {opcode,-12} {count}");
+        Console.WriteLine($"  unguarded stores: {result.Unguarded.Count}");
+        foreach (var u in result.Unguarded.Take(50))
+            Console.WriteLine($"    {new WeaverDiagnostic(DiagnosticCodes.UnguardedStore, DiagnosticSeverity.Warning, $"{u.OpCode} in {u.Method} at IL_{u.ILOffset:x4} has no guard", path)}");
+        if (result.Unguarded.Count > 50) Console.WriteLine($"    ... and {result.Unguarded.Count - 50} more");
+    }
+
+    private static void PrintJson(InspectionResult result) =>
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            assembly = result.Assembly,
+            woven = result.IsWoven,
+            marker = result.Marker,
+            targets = result.Manifest?.Targets.Count,
+            sites = result.Manifest?.Sites.Count,
+            methods = result.Methods,
+            guarded = result.GuardedByOpcode,
+            unguarded = result.Unguarded,
+        }, new JsonSerializerOptions { WriteIndented = true }));
+}

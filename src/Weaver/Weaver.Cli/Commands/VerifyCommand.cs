@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Weaver.Engine.Diagnostics;
+using Weaver.Engine.Verification;
+
+namespace Weaver.Cli.Commands;
+
+/// <summary><c>weaver verify file.dll</c>: force the JIT over every method and report invalid IL.</summary>
+internal static class VerifyCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("assembly") { Description = "The (woven) assembly to verify." };
+        var references = new Option<string[]>("--reference", "-r") { Description = "A folder to search for referenced assemblies (repeatable)." };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "List the generic methods that could not be closed and were skipped." };
+        var command = new Command("verify", "Load an assembly and force the JIT over every method, reporting invalid IL.") { input, references, verbose };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(input)!;
+            if (!File.Exists(path))
+            {
+                Console.Error.WriteLine(new WeaverDiagnostic(DiagnosticCodes.InputNotFound, DiagnosticSeverity.Error, $"The file '{path}' does not exist.", path));
+                return ExitCodes.Failed;
+            }
+            VerificationResult result;
+            try
+            {
+                result = AssemblyVerifier.Verify(path, parse.GetValue(references) ?? []);
+            }
+            catch (Exception e) when (e is BadImageFormatException or FileLoadException or IOException)
+            {
+                Console.Error.WriteLine(new WeaverDiagnostic(DiagnosticCodes.BadImage, DiagnosticSeverity.Error, $"Cannot load the assembly: {e.Message}", path));
+                return ExitCodes.Failed;
+            }
+            foreach (var failure in result.Failures)
+                Console.Error.WriteLine(new WeaverDiagnostic(DiagnosticCodes.InvalidIL, DiagnosticSeverity.Error, $"{failure.Method}: {failure.Error}", path));
+            if (parse.GetValue(verbose))
+                foreach (var skipped in result.SkippedMethods) Console.WriteLine($"  skipped (no type arguments satisfy its constraints): {skipped}");
+            Console.WriteLine($"{Path.GetFileName(path)}: {result.Prepared} methods compiled, {result.Failures.Count} failed, {result.Skipped} generic methods skipped");
+            return result.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.CheckFailed;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using Weaver.Engine.Diagnostics;
+using Weaver.Engine.Pipeline;
+
+namespace Weaver.Cli.Commands;
+
+/// <summary><c>weaver weave in.dll -o out.dll</c>.</summary>
+internal static class WeaveCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "The assembly to weave (.dll). Its PDB, if beside it, is rewritten too." };
+        var output = new Option<string?>("--output", "-o") { Description = "Where to write the woven assembly. Defaults to weaving in place." };
+        var guards = new Option<string>("--guards")
+        {
+            Description = "Which stores to guard: all, none, or a comma list of fields, statics, arrays, indirect.",
+            DefaultValueFactory = _ => "all",
+        };
+        var references = new Option<string[]>("--reference", "-r")
+        {
+            Description = "A folder to search for referenced assemblies (repeatable).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var memoize = new Option<string[]>("--memoize") { Description = "Memoize a method besides those marked [Memoize]: Namespace.Type::Method (repeatable)." };
+        var report = new Option<string?>("--report") { Description = "Write a JSON report of what was instrumented to this file." };
+        var key = new Option<string?>("--key") { Description = "A strong-name key file (.snk) to re-sign a strong-named input with." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only warnings and errors." };
+
+        var command = new Command("weave", "Insert a guard before every store of an assembly (and memoize [Memoize] methods).")
+        {
+            input, output, guards, references, memoize, report, key, quiet,
+        };
+        command.SetAction(parse =>
+        {
+            var inputPath = parse.GetValue(input)!;
+            if (!TryParseGuards(parse.GetValue(guards)!, out var kinds, out var bad))
+            {
+                Console.Error.WriteLine($"weaver: error {DiagnosticCodes.BadOption}: --guards: unknown kind '{bad}' (use all, none, fields, statics, arrays, indirect).");
+                return ExitCodes.Usage;
+            }
+            var options = new WeaveOptions
+            {
+                InputPath = inputPath,
+                OutputPath = parse.GetValue(output) ?? inputPath,
+                Guards = kinds,
+                ReferencePaths = parse.GetValue(references) ?? [],
+                Memoize = parse.GetValue(memoize) ?? [],
+                ReportPath = parse.GetValue(report),
+                KeyFile = parse.GetValue(key),
+            };
+            var result = new WeavePipeline().Run(options);
+            Print(result.Diagnostics, parse.GetValue(quiet));
+            return result.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    internal static void Print(IEnumerable<WeaverDiagnostic> diagnostics, bool quiet)
+    {
+        foreach (var d in diagnostics)
+        {
+            if (d.Severity == DiagnosticSeverity.Message && quiet) continue;
+            (d.Severity == DiagnosticSeverity.Message ? Console.Out : Console.Error).WriteLine(d);
+        }
+    }
+
+    private static bool TryParseGuards(string text, out GuardKinds kinds, out string? bad)
+    {
+        kinds = GuardKinds.None;
+        bad = null;
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            GuardKinds? kind = part.ToLowerInvariant() switch
+            {
+                "all" => GuardKinds.All,
+                "none" => GuardKinds.None,
+                "fields" => GuardKinds.Fields,
+                "statics" => GuardKinds.Statics,
+                "arrays" => GuardKinds.Arrays,
+                "indirect" => GuardKinds.Indirect,
+                _ => null,
+            };
+            if (kind is null) { bad = part; return false; }
+            kinds |= kind.Value;
+        }
+        return true;
+    }
+}

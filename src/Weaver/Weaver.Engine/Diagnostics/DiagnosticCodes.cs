@@ -1,0 +1,35 @@
+namespace Weaver.Engine.Diagnostics;
+
+/// <summary>
+/// Every diagnostic code the weaver emits. The numbers are stable: users suppress and search for them.
+/// WVR00xx input and output, WVR01xx informational, WVR03xx verification, WVR1xxx memoization, WVR2xxx policies.
+/// </summary>
+public static class DiagnosticCodes
+{
+    /// <summary>The input path does not exist or is not a file.</summary>
+    public const string InputNotFound = "WVR0001";
+    /// <summary>The input is not a .NET assembly, or its image is truncated or corrupt.</summary>
+    public const string BadImage = "WVR0002";
+    /// <summary>A reference the weaver needs (to know whether a field's type is a value type) cannot be resolved.</summary>
+    public const string UnresolvedReference = "WVR0003";
+    /// <summary>The input is a reference assembly (metadata only); weave the implementation assembly.</summary>
+    public const string ReferenceAssembly = "WVR0004";
+    /// <summary>The output cannot be written.</summary>
+    public const string OutputFailed = "WVR0005";
+    /// <summary>The input is strong-named and no key was given, or the key cannot be used.</summary>
+    public const string StrongName = "WVR0006";
+    /// <summary>The input already calls the guard ABI itself, which a module could use to forge guard verdicts.</summary>
+    public const string ForgedGuardCalls = "WVR0007";
+    /// <summary>A method body could not be rewritten.</summary>
+    public const string BadMethodBody = "WVR0008";
+    /// <summary>A bad command-line or MSBuild option value.</summary>
+    public const string BadOption = "WVR0009";
+    /// <summary>The input was already woven; nothing was done.</summary>
+    public const string AlreadyWoven = "WVR0100";
+    /// <summary>A summary of what was woven.</summary>
+    public const string Summary = "WVR0101";
+    /// <summary>A method failed JIT compilation in <c>weaver verify</c>.</summary>
+    public const string InvalidIL = "WVR0301";
+    /// <summary>A store in a woven assembly has no guard (reported by <c>weaver inspect</c>).</summary>
+    public const string UnguardedStore = "WVR0302";
+}

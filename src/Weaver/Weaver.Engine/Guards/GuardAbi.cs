@@ -1,0 +1,49 @@
+using Mono.Cecil;
+
+namespace Weaver.Engine.Guards;
+
+/// <summary>
+/// References to the guard runtime's ABI (<c>GuardRuntime.Guard</c>) built directly in the woven module, with
+/// signature types taken from the module's own core library, so that weaving adds exactly one assembly reference
+/// (GuardRuntime) and never a reference to the weaver's own framework.
+/// </summary>
+internal sealed class GuardAbi
+{
+    public GuardAbi(ModuleDefinition module)
+    {
+        var runtimeName = typeof(GuardRuntime.Guard).Assembly.GetName();
+        var runtime = module.AssemblyReferences.FirstOrDefault(r => r.Name == runtimeName.Name);
+        if (runtime is null)
+        {
+            runtime = new AssemblyNameReference(runtimeName.Name, runtimeName.Version);
+            module.AssemblyReferences.Add(runtime);
+        }
+        var ts = module.TypeSystem;
+        ModuleGuard = new TypeReference("GuardRuntime", "ModuleGuard", module, runtime);
+        var guard = new TypeReference("GuardRuntime", "Guard", module, runtime);
+        var typeHandle = new TypeReference("System", "RuntimeTypeHandle", module, ts.CoreLibrary, valueType: true);
+        var byteRef = new ByReferenceType(ts.Byte);
+
+        Register = Static(guard, "Register", ModuleGuard, typeHandle);
+        StoreField = Static(guard, "StoreField", ts.Void, ts.Object, ts.Int32, ts.Int32, ModuleGuard);
+        StoreStatic = Static(guard, "StoreStatic", ts.Void, ts.Int32, ts.Int32, ModuleGuard);
+        StoreElement = Static(guard, "StoreElement", ts.Void, ts.Object, ts.IntPtr, ts.Int32, ts.Int32, ModuleGuard);
+        StoreAddress = Static(guard, "StoreAddress", ts.Void, byteRef, ts.UIntPtr, ts.Int32, ts.Int32, ModuleGuard);
+        Call = Static(guard, "Call", ts.Void, ts.Int32, ts.Int32, ModuleGuard);
+    }
+
+    public TypeReference ModuleGuard { get; }
+    public MethodReference Register { get; }
+    public MethodReference StoreField { get; }
+    public MethodReference StoreStatic { get; }
+    public MethodReference StoreElement { get; }
+    public MethodReference StoreAddress { get; }
+    public MethodReference Call { get; }
+
+    private static MethodReference Static(TypeReference declaring, string name, TypeReference returns, params TypeReference[] parameters)
+    {
+        var method = new MethodReference(name, returns, declaring) { HasThis = false };
+        foreach (var p in parameters) method.Parameters.Add(new ParameterDefinition(p));
+        return method;
+    }
+}

@@ -1,0 +1,65 @@
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+using Weaver.Engine.Diagnostics;
+
+namespace Weaver.Engine.Pipeline;
+
+/// <summary>
+/// Refuses inputs the weaver must not touch (reference assemblies, mixed-mode images, modules that forge guard
+/// calls) and turns a second weave of the same file into a no-op.
+/// </summary>
+public sealed class CheckInputStep : IWeaveStep
+{
+    /// <inheritdoc/>
+    public void Run(WeaveContext context)
+    {
+        var module = context.Module;
+        var assembly = module.Assembly;
+        if (assembly is null) throw context.Fail(DiagnosticCodes.BadImage, "The input is a .NET module without an assembly manifest; weave the assembly that contains it.");
+
+        if (Marker.Read(assembly) is { } marker)
+        {
+            context.Report.AlreadyWoven = true;
+            context.Add(DiagnosticCodes.AlreadyWoven, DiagnosticSeverity.Message,
+                $"'{assembly.Name.Name}' is already woven ({marker}); nothing to do.");
+            context.Stop = true;
+            return;
+        }
+        if (assembly.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.ReferenceAssemblyAttribute"))
+            throw context.Fail(DiagnosticCodes.ReferenceAssembly,
+                $"'{assembly.Name.Name}' is a reference assembly (metadata only, no real method bodies); weave the implementation assembly from bin/ or obj/ instead.");
+        if ((module.Attributes & ModuleAttributes.ILOnly) == 0)
+            throw context.Fail(DiagnosticCodes.BadImage, $"'{assembly.Name.Name}' is a mixed-mode (native + IL) assembly, which cannot be rewritten.");
+
+        RejectForgedGuardCalls(context);
+
+        if (assembly.Name.HasPublicKey && context.Options.KeyFile is null)
+            context.Add(DiagnosticCodes.StrongName, DiagnosticSeverity.Warning,
+                $"'{assembly.Name.Name}' is strong-named; weaving invalidates its signature. Pass a key file (--key) to re-sign it. .NET (Core) does not validate strong-name signatures, so the output still loads there.");
+        if (context.Options.KeyFile is { } key && !File.Exists(key))
+            throw context.Fail(DiagnosticCodes.StrongName, $"The strong-name key file '{key}' does not exist.");
+    }
+
+    // A module that calls the guard ABI itself could pass target ids of its own choosing, or pretend to be
+    // another module; such an input is refused rather than woven.
+    private static void RejectForgedGuardCalls(WeaveContext context)
+    {
+        foreach (var type in context.Module.GetTypes())
+        {
+            if (type.Name == WeaverInfo.GuardHolderName)
+                throw context.Fail(DiagnosticCodes.ForgedGuardCalls, $"The input defines a type named {WeaverInfo.GuardHolderName}, which only the weaver may create.");
+            foreach (var method in type.Methods.Where(m => m.HasBody))
+                foreach (var instruction in method.Body.Instructions)
+                    if (instruction.Operand is MemberReference member && IsGuardAbi(member))
+                        throw new WeaverException(new WeaverDiagnostic(DiagnosticCodes.ForgedGuardCalls, DiagnosticSeverity.Error,
+                            $"{method.FullName} at IL_{instruction.Offset:x4} uses the guard runtime's internals ({member.FullName}) itself; a module may not call the guard ABI.",
+                            context.Options.InputPath));
+        }
+    }
+
+    private static bool IsGuardAbi(MemberReference member)
+    {
+        var type = member as TypeReference ?? member.DeclaringType;
+        return type is not null && type.Namespace == "GuardRuntime" && type.Name is "Guard" or "ModuleGuard" or "ModulePolicy" or "ModuleRegistry";
+    }
+}

@@ -1,0 +1,58 @@
+using GuardRuntime;
+using Mono.Cecil;
+using Weaver.Engine.Diagnostics;
+using Weaver.Engine.Guards;
+
+namespace Weaver.Engine.Pipeline;
+
+/// <summary>
+/// Inserts a guard before every store of every method body, injects the module's guard holder, and embeds the
+/// manifest of targets and sites that the runtime reads when the module registers.
+/// </summary>
+public sealed class GuardStep : IWeaveStep
+{
+    /// <inheritdoc/>
+    public void Run(WeaveContext context)
+    {
+        if (context.Options.Guards == GuardKinds.None) return;
+        var module = context.Module;
+        var abi = new GuardAbi(module);
+        var holderField = GuardHolder.Create(module, abi);
+        var guard = new GuardContext(context, abi, holderField);
+        var rewriter = new MethodGuardRewriter(guard);
+
+        foreach (var type in module.GetTypes().ToList())
+        {
+            if (type == holderField.DeclaringType) continue;
+            foreach (var method in type.Methods.Where(m => m.HasBody))
+            {
+                context.Report.MethodsScanned++;
+                context.Report.ILBytes += method.Body.CodeSize;
+                try
+                {
+                    rewriter.Rewrite(method);
+                }
+                catch (WeaverException)
+                {
+                    throw;
+                }
+                catch (Exception e) when (e is InvalidOperationException or ArgumentException or NullReferenceException or InvalidCastException)
+                {
+                    throw new WeaverException(new WeaverDiagnostic(DiagnosticCodes.BadMethodBody, DiagnosticSeverity.Error,
+                        $"Cannot guard {method.FullName}: {e.Message}", context.Options.InputPath), e);
+                }
+            }
+        }
+
+        var manifest = new GuardManifest
+        {
+            Module = module.Assembly.Name.Name,
+            WeaverVersion = WeaverInfo.Version,
+            OptionsHash = context.Options.Hash(),
+            Targets = guard.Targets.Targets,
+            Sites = guard.Sites.Sites,
+        };
+        module.Resources.Add(new EmbeddedResource(GuardManifest.ResourceName, ManifestResourceAttributes.Private, manifest.ToUtf8Json()));
+        context.Report.Targets = guard.Targets.Targets.Count;
+    }
+}

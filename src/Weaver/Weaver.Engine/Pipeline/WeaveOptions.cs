@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Weaver.Engine.Pipeline;
+
+/// <summary>Which kinds of store the guard step instruments.</summary>
+[Flags]
+public enum GuardKinds
+{
+    /// <summary>No guards (for example a memoization-only weave).</summary>
+    None = 0,
+    /// <summary>Instance field stores (<c>stfld</c>).</summary>
+    Fields = 1,
+    /// <summary>Static field stores (<c>stsfld</c>).</summary>
+    Statics = 2,
+    /// <summary>Array element stores (<c>stelem.*</c>).</summary>
+    Arrays = 4,
+    /// <summary>Stores through byrefs and pointers (<c>stind.*</c>, <c>stobj</c>, <c>initobj</c>, <c>cpobj</c>, <c>cpblk</c>, <c>initblk</c>).</summary>
+    Indirect = 8,
+    /// <summary>Every store.</summary>
+    All = Fields | Statics | Arrays | Indirect,
+}
+
+/// <summary>What to weave and where to write it.</summary>
+public sealed record WeaveOptions
+{
+    /// <summary>The assembly to weave.</summary>
+    public required string InputPath { get; init; }
+
+    /// <summary>Where to write the woven assembly (and its PDB beside it). May equal <see cref="InputPath"/>.</summary>
+    public required string OutputPath { get; init; }
+
+    /// <summary>Which stores get guards.</summary>
+    public GuardKinds Guards { get; init; } = GuardKinds.All;
+
+    /// <summary>Extra directories searched for referenced assemblies (the input's own directory is always searched).</summary>
+    public IReadOnlyList<string> ReferencePaths { get; init; } = [];
+
+    /// <summary>Where to write a JSON report of what was instrumented, or null.</summary>
+    public string? ReportPath { get; init; }
+
+    /// <summary>A strong-name key file (.snk) to re-sign a strong-named input with, or null.</summary>
+    public string? KeyFile { get; init; }
+
+    /// <summary>Methods to memoize besides those marked <c>[Memoize]</c>, as <c>Namespace.Type::Method</c>.</summary>
+    public IReadOnlyList<string> Memoize { get; init; } = [];
+
+    /// <summary>Whether to read and rewrite symbols when the input has a PDB.</summary>
+    public bool Symbols { get; init; } = true;
+
+    /// <summary>A short stable hash of the options that change the woven code; recorded in the marker.</summary>
+    public string Hash()
+    {
+        var text = $"guards={Guards};memoize={string.Join(',', Memoize.Order(StringComparer.Ordinal))}";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
+    }
+}

@@ -1,0 +1,62 @@
+using Weaver.Engine.Diagnostics;
+
+namespace Weaver.Engine.Pipeline;
+
+/// <summary>The outcome of a weave: whether it succeeded, what it said, and what it did.</summary>
+public sealed record WeaveResult(bool Succeeded, IReadOnlyList<WeaverDiagnostic> Diagnostics, WeaveReport Report);
+
+/// <summary>
+/// Runs the weaving steps in order: load → check → guard → mark → write (memoization joins before guard).
+/// This is the one engine that the CLI, the MSBuild task and the tests share.
+/// </summary>
+public sealed class WeavePipeline
+{
+    private readonly IReadOnlyList<IWeaveStep> steps;
+
+    /// <summary>A pipeline with the standard steps.</summary>
+    public WeavePipeline() : this([new LoadStep(), new CheckInputStep(), new GuardStep(), new MarkStep(), new WriteStep()]) { }
+
+    /// <summary>A pipeline with the given steps.</summary>
+    public WeavePipeline(IReadOnlyList<IWeaveStep> steps) => this.steps = steps;
+
+    /// <summary>Weaves <see cref="WeaveOptions.InputPath"/> into <see cref="WeaveOptions.OutputPath"/>.</summary>
+    public WeaveResult Run(WeaveOptions options)
+    {
+        var context = new WeaveContext(options);
+        try
+        {
+            foreach (var step in steps)
+            {
+                step.Run(context);
+                if (context.Stop) break;
+            }
+            if (context.Stop && context.Report.AlreadyWoven) CopyUnchanged(context);
+            else
+                context.Add(DiagnosticCodes.Summary, DiagnosticSeverity.Message,
+                    $"Wove '{context.Report.Module}': {context.Report.TotalGuards} guards over {context.Report.Targets} targets in {context.Report.MethodsScanned} methods, {context.Report.Memoized.Count} memoized.");
+            if (options.ReportPath is { } reportPath) File.WriteAllText(reportPath, context.Report.ToJson());
+            return new WeaveResult(true, context.Diagnostics, context.Report);
+        }
+        catch (WeaverException e)
+        {
+            context.Add(e.Diagnostic);
+            return new WeaveResult(false, context.Diagnostics, context.Report);
+        }
+        finally
+        {
+            context.Module?.Dispose();
+        }
+    }
+
+    // A second weave is a no-op; when the output is elsewhere it still receives the (already woven) input.
+    private static void CopyUnchanged(WeaveContext context)
+    {
+        var input = Path.GetFullPath(context.Options.InputPath);
+        var output = Path.GetFullPath(context.Options.OutputPath);
+        if (string.Equals(input, output, StringComparison.Ordinal)) return;
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        File.Copy(input, output, overwrite: true);
+        var pdb = Path.ChangeExtension(input, ".pdb");
+        if (File.Exists(pdb)) File.Copy(pdb, Path.ChangeExtension(output, ".pdb"), overwrite: true);
+    }
+}

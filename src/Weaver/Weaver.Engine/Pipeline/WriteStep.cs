@@ -1,0 +1,59 @@
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+using Weaver.Engine.Diagnostics;
+
+namespace Weaver.Engine.Pipeline;
+
+/// <summary>
+/// Writes the woven assembly (and its PDB) to temporary files beside the output and moves them into place only when
+/// both are complete, so that a failure never leaves a half-written or clobbered assembly.
+/// </summary>
+public sealed class WriteStep : IWeaveStep
+{
+    /// <inheritdoc/>
+    public void Run(WeaveContext context)
+    {
+        var output = Path.GetFullPath(context.Options.OutputPath);
+        var directory = Path.GetDirectoryName(output)!;
+        var pdbOutput = Path.ChangeExtension(output, ".pdb");
+        var suffix = $".weaving-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp";
+        var tempDll = output + suffix;
+        var tempPdb = pdbOutput + suffix;
+        try
+        {
+            Directory.CreateDirectory(directory);
+            using (var dll = File.Create(tempDll))
+            using (var pdb = context.HasSymbols ? File.Create(tempPdb) : null)
+            {
+                var parameters = new WriterParameters { DeterministicMvid = true };
+                if (pdb is not null)
+                {
+                    parameters.WriteSymbols = true;
+                    parameters.SymbolStream = pdb;
+                    parameters.SymbolWriterProvider = new PortablePdbWriterProvider();
+                }
+                if (context.Options.KeyFile is { } key) parameters.StrongNameKeyBlob = File.ReadAllBytes(key);
+                context.Module.Write(dll, parameters);
+            }
+            // The PDB first: a reader that sees the new assembly must find its matching symbols.
+            if (context.HasSymbols) File.Move(tempPdb, pdbOutput, overwrite: true);
+            File.Move(tempDll, output, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new WeaverException(new WeaverDiagnostic(DiagnosticCodes.OutputFailed, DiagnosticSeverity.Error,
+                $"Cannot write the woven assembly to '{output}': {e.Message}", context.Options.InputPath), e);
+        }
+        finally
+        {
+            TryDelete(tempDll);
+            TryDelete(tempPdb);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { if (File.Exists(path)) File.Delete(path); }
+        catch (IOException) { /* best effort: a leftover .tmp never replaces anything */ }
+    }
+}

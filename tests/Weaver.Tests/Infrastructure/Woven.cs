@@ -1,0 +1,51 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using Weaver.Engine.Pipeline;
+
+namespace Weaver.Tests.Infrastructure;
+
+/// <summary>Weaves test assemblies and loads them into isolated, collectible contexts.</summary>
+public static class Woven
+{
+    /// <summary>Weaves <paramref name="dll"/> into a sibling <c>woven/</c> folder and returns the woven path; fails the test on any error.</summary>
+    public static string Weave(string dll, GuardKinds guards = GuardKinds.All, IReadOnlyList<string>? memoize = null)
+    {
+        var output = Path.Combine(Path.GetDirectoryName(dll)!, "woven", Path.GetFileName(dll));
+        var result = new WeavePipeline().Run(new WeaveOptions { InputPath = dll, OutputPath = output, Guards = guards, Memoize = memoize ?? [] });
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        return output;
+    }
+
+    /// <summary>Loads <paramref name="path"/> into a new collectible context that shares the runtimes with the test.</summary>
+    public static Assembly Load(string path) => new IsolatedContext(path).LoadFromAssemblyPath(Path.GetFullPath(path));
+
+    /// <summary>Calls a public static method <c>Type.Method</c> of <paramref name="assembly"/> and returns its result.</summary>
+    public static object? Call(Assembly assembly, string typeAndMethod, params object?[] args)
+    {
+        var dot = typeAndMethod.LastIndexOf('.');
+        var type = assembly.GetType(typeAndMethod[..dot], throwOnError: true)!;
+        var method = type.GetMethod(typeAndMethod[(dot + 1)..], BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+                     ?? throw new MissingMethodException(type.FullName, typeAndMethod[(dot + 1)..]);
+        try
+        {
+            return method.Invoke(null, args);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
+    }
+
+    private sealed class IsolatedContext(string path) : AssemblyLoadContext("test-" + Path.GetFileName(path), isCollectible: true)
+    {
+        private readonly string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+
+        protected override Assembly? Load(AssemblyName name)
+        {
+            if (name.Name is "GuardRuntime" or "KcrRuntime") return null;
+            var candidate = Path.Combine(directory, name.Name + ".dll");
+            return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
+        }
+    }
+}
