@@ -12,7 +12,7 @@ namespace GuardRuntime;
 /// store's own operands first and the module handle (a static readonly field of the woven module) last.
 /// Target and site ids are module-local constants assigned by the weaver (see <see cref="GuardManifest"/>).
 /// </remarks>
-public static class Guard
+public static partial class Guard
 {
     /// <summary>Registers a woven module with the runtime; called once from the module's injected static constructor.</summary>
     /// <param name="anchor">A type of the woven module (the weaver passes its injected guard holder type).</param>

@@ -6,7 +6,7 @@ namespace GuardRuntime;
 /// A policy compiled for one module: a byte per target that says whether a store needs any further look, and the
 /// out-of-line data the slow paths use. Immutable; a module switches to a new one with a single reference write.
 /// </summary>
-public sealed class ModulePolicy
+public sealed partial class ModulePolicy
 {
     /// <summary>Table value: the target is never protected; the check ends at the table.</summary>
     public const byte Unchecked = 0;
@@ -23,6 +23,7 @@ public sealed class ModulePolicy
     private readonly Dictionary<object, InstanceProtection[]> instances;
     private readonly AddressMap ranges;
     private readonly GuardViolation? refusal;
+    private readonly ManagedExtents managed;
 
     internal ModulePolicy(byte[] table, Verdict?[] targetVerdicts, Dictionary<object, InstanceProtection[]> instances,
         AddressMap ranges, GuardViolation? refusal)
@@ -32,6 +33,7 @@ public sealed class ModulePolicy
         this.instances = instances;
         this.ranges = ranges;
         this.refusal = refusal;
+        managed = new ManagedExtents(instances.Values.SelectMany(p => p));
     }
 
     /// <summary>One byte per target of the module (see the constants of this class).</summary>
@@ -116,6 +118,10 @@ public sealed class ModulePolicy
         var at = (nuint)Unsafe.AsPointer(ref address);
         if (ranges.Find(at, length, out var hitStart) is { Action: not GuardAction.Allow } verdict)
             Enforce(module, verdict, targetId, siteId, $"address 0x{at:x}+{length}, {at - hitStart} bytes into the region");
+        // A pointer or byref into a protected object or array (a fixed pointer, a ref local, a span) is caught by
+        // the object's current address.
+        else if (managed.Find(at, length) is { Verdict.Action: not GuardAction.Allow } hit)
+            Enforce(module, hit.Verdict, targetId, siteId, $"address 0x{at:x}+{length} inside a protected {hit.Region.Instance.GetType().Name}");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

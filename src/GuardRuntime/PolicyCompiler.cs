@@ -65,7 +65,7 @@ public static class PolicyCompiler
                         table[target.Id] = ModulePolicy.InstanceLookup;
                     break;
                 case TargetKind.Address:
-                    if (ranges.Count > 0) table[target.Id] = ModulePolicy.RangeLookup;
+                    if (ranges.Count > 0 || instances.Count > 0) table[target.Id] = ModulePolicy.RangeLookup; // pointers can reach protected objects too
                     break;
                 case TargetKind.Call:
                 {

@@ -9,6 +9,7 @@ public static class Violations
     private static readonly object Gate = new();
     private static GuardViolation[] ring = new GuardViolation[256];
     private static long total;
+    private static int held; // how many entries of the ring are valid (fewer than its length after a resize)
 
     /// <summary>Raised for every recorded violation, on the thread of the faulting store, before the action is applied.</summary>
     /// <remarks>
@@ -35,6 +36,7 @@ public static class Violations
                 long kept = Math.Min(recent.Count, value);
                 for (long i = total - kept; i < total; i++) next[i % value] = recent[(int)(recent.Count - (total - i))];
                 ring = next;
+                held = (int)kept;
             }
         }
     }
@@ -52,6 +54,7 @@ public static class Violations
         {
             Array.Clear(ring);
             Interlocked.Exchange(ref total, 0);
+            held = 0;
         }
     }
 
@@ -71,12 +74,13 @@ public static class Violations
     private static void Append(GuardViolation violation)
     {
         ring[total % ring.Length] = violation;
+        if (held < ring.Length) held++;
         Interlocked.Increment(ref total);
     }
 
     private static List<GuardViolation> RecentUnlocked()
     {
-        long count = Math.Min(total, ring.Length);
+        long count = held;
         var result = new List<GuardViolation>((int)count);
         for (long i = total - count; i < total; i++) result.Add(ring[i % ring.Length]);
         return result;
