@@ -153,6 +153,29 @@ public ref partial struct KeyBuilder
     /// <param name="value">The argument.</param>
     public void Add(ReadOnlyMemory<byte> value) => WriteCounted(KeyTag.ByteMemory, value.Length, value.Span);
 
+    /// <summary>Adds the bytes a writable span covers; saves the weaver an op_Implicit to <see cref="ReadOnlySpan{T}"/>.</summary>
+    /// <param name="value">The argument.</param>
+    public void Add(scoped Span<byte> value) => WriteCounted(KeyTag.ByteSpan, value.Length, value);
+
+    /// <summary>Adds the bytes a writable memory covers; saves the weaver an op_Implicit to <see cref="ReadOnlyMemory{T}"/>.</summary>
+    /// <param name="value">The argument.</param>
+    public void Add(Memory<byte> value) => WriteCounted(KeyTag.ByteMemory, value.Length, value.Span);
+
+    /// <summary>Adds the content of a span of unmanaged elements (e.g. <c>ReadOnlySpan&lt;int&gt;</c>).</summary>
+    /// <typeparam name="T">Any unmanaged element type.</typeparam>
+    /// <param name="value">The argument.</param>
+    public void AddBlittableSpan<T>(scoped ReadOnlySpan<T> value)
+        where T : unmanaged
+    {
+        if ((long)value.Length * Unsafe.SizeOf<T>() > _maxBytes)
+        {
+            _status = _status == KeyStatus.Active ? KeyStatus.Uncacheable : _status;
+            return;
+        }
+
+        WriteCounted(KeyTag.BlittableSpan, value.Length, MemoryMarshal.AsBytes(value));
+    }
+
     /// <summary>
     /// Adds an unmanaged struct by its raw bytes. Padding bytes are included, so two equal
     /// values with different padding are different keys: a possible miss, never a wrong hit.

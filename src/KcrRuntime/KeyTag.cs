@@ -41,4 +41,5 @@ internal enum KeyTag : byte
     BlittableArray,
     ByteSpan,
     ByteMemory,
+    BlittableSpan,
 }

@@ -64,7 +64,11 @@ public sealed class MemoTable<T> : MemoTable
     {
         if (key.Status != KeyStatus.Active)
         {
-            NoteInactive(key.Status);
+            if (KcrSwitch.Enabled)
+            {
+                NoteInactive(key.Status); // out of line: only nondeterministic or oversized calls get here
+            }
+
             result = default!;
             return false;
         }
@@ -188,15 +192,10 @@ public sealed class MemoTable<T> : MemoTable
         l2Slot = entry;
     }
 
-    /// <summary>Counts a call that could not use the cache (disabled calls are not counted at all).</summary>
+    /// <summary>Counts a call that could not use the cache (calls made while KCR is off are not counted at all).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void NoteInactive(KeyStatus status)
     {
-        if (!KcrSwitch.Enabled)
-        {
-            return;
-        }
-
         ThreadCounters counters = CurrentSlot().Counters;
         counters.Calls++;
         if (status == KeyStatus.Uncacheable)

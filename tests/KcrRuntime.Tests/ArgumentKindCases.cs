@@ -67,6 +67,12 @@ internal static class ArgumentKindCases
         ["span:stack"] = Same(
             (ref KeyBuilder k) => k.Add(stackalloc byte[] { 5, 6 }),
             (ref KeyBuilder k) => k.Add(stackalloc byte[] { 5, 6, 7 })),
+        ["span:int"] = Same(
+            (ref KeyBuilder k) => k.AddBlittableSpan<int>(new[] { 1, 2 }),
+            (ref KeyBuilder k) => k.AddBlittableSpan<int>(new[] { 1, 3 })),
+        ["memory:writable"] = Same(
+            (ref KeyBuilder k) => k.Add(new Memory<byte>(new byte[] { 1, 2 })),
+            (ref KeyBuilder k) => k.Add(new Memory<byte>(new byte[] { 2, 1 }))),
         ["memory"] = Same(
             (ref KeyBuilder k) => k.Add(new ReadOnlyMemory<byte>(new byte[] { 0, 9, 9, 0 }, 1, 2)),
             (ref KeyBuilder k) => k.Add(new ReadOnlyMemory<byte>(new byte[] { 0, 9, 9, 0 }, 0, 2))),

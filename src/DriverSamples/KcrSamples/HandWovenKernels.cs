@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using KcrRuntime;
 
 namespace KcrSamples;
@@ -8,6 +9,12 @@ namespace KcrSamples;
 /// be tested and benchmarked before the weaving step exists. Each wrapper calls the kernel's
 /// unwrapped core, which is what the weaver's renamed original will be.
 /// </summary>
+/// <remarks>
+/// [SkipLocalsInit] mirrors clearing the wrapper's <c>InitLocals</c> flag: the wrapper's only
+/// locals are the key (fully set by its constructor) and the result, so zeroing the 256-byte
+/// stack buffer on every call would be pure waste.
+/// </remarks>
+[SkipLocalsInit]
 public static class HandWovenKernels
 {
     /// <summary>Table of <see cref="AesEncryptBlock"/>.</summary>
