@@ -45,7 +45,9 @@ public sealed class ModuleGuard
     public string? Sha256 { get; }
 
     /// <summary>The compiled policy the checks read now. Replaced as a whole, so a check sees the old or the new one.</summary>
-    public ModulePolicy Policy => Volatile.Read(ref policy);
+    // A plain load: the policy is published with a release write and everything a check reads is reached through this
+    // reference, so data dependency orders the reads (an acquire load would cost a barrier on Arm64 in the hot path).
+    public ModulePolicy Policy => policy;
 
     /// <summary>Whether a quarantine verdict has faulted the module.</summary>
     public bool IsQuarantined => Volatile.Read(ref quarantinedBy) is not null;
