@@ -24,11 +24,15 @@ internal static class WeaveCommand
         var memoize = new Option<string[]>("--memoize") { Description = "Memoize a method besides those marked [Memoize]: Namespace.Type::Method (repeatable)." };
         var report = new Option<string?>("--report") { Description = "Write a JSON report of what was instrumented to this file." };
         var key = new Option<string?>("--key") { Description = "A strong-name key file (.snk) to re-sign a strong-named input with." };
+        var allowUnchecked = new Option<string[]>("--allow-unchecked")
+        {
+            Description = "Keep an API no guard can check (reflection writes, code generation, P/Invoke, calli) in a trusted module: Type::Method, a prefix ending in *, or * (repeatable). Refused by default.",
+        };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only warnings and errors." };
 
         var command = new Command("weave", "Insert a guard before every store of an assembly (and memoize [Memoize] methods).")
         {
-            input, output, guards, references, memoize, report, key, quiet,
+            input, output, guards, references, memoize, allowUnchecked, report, key, quiet,
         };
         command.SetAction(parse =>
         {
@@ -45,6 +49,7 @@ internal static class WeaveCommand
                 Guards = kinds,
                 ReferencePaths = parse.GetValue(references) ?? [],
                 Memoize = parse.GetValue(memoize) ?? [],
+                AllowUnchecked = parse.GetValue(allowUnchecked) ?? [],
                 ReportPath = parse.GetValue(report),
                 KeyFile = parse.GetValue(key),
             };

@@ -24,6 +24,10 @@ public static class DiagnosticCodes
     public const string BadMethodBody = "WVR0008";
     /// <summary>A bad command-line or MSBuild option value.</summary>
     public const string BadOption = "WVR0009";
+    /// <summary>The module uses an API whose writes no guard can check (reflection, code generation, P/Invoke, calli...).</summary>
+    public const string UncheckableApi = "WVR0010";
+    /// <summary>An uncheckable API was kept because the user allowed it with --allow-unchecked.</summary>
+    public const string UncheckedApiAllowed = "WVR0011";
     /// <summary>The input was already woven; nothing was done.</summary>
     public const string AlreadyWoven = "WVR0100";
     /// <summary>A summary of what was woven.</summary>

@@ -15,6 +15,18 @@ internal static class GenericSubstitution
         return field.DeclaringType is GenericInstanceType owner ? Substitute(type, owner.GenericArguments) : type;
     }
 
+    /// <summary>
+    /// The type of parameter <paramref name="index"/> of <paramref name="method"/> at a call site, with the declaring
+    /// type's (<c>!0</c>) and the method's (<c>!!0</c>) generic parameters replaced by the call's arguments.
+    /// </summary>
+    public static TypeReference ParameterType(MethodReference method, int index)
+    {
+        var type = StripModifiers(method.Parameters[index].ParameterType);
+        if (method.DeclaringType is GenericInstanceType owner) type = Substitute(type, owner.GenericArguments);
+        if (method is GenericInstanceMethod generic) type = Substitute(type, generic.GenericArguments, GenericParameterType.Method);
+        return type;
+    }
+
     /// <summary>Removes <c>modreq</c>/<c>modopt</c> wrappers (e.g. <c>volatile</c>), which a local's type does not carry.</summary>
     public static TypeReference StripModifiers(TypeReference type) => type switch
     {
@@ -23,23 +35,23 @@ internal static class GenericSubstitution
         _ => type,
     };
 
-    private static TypeReference Substitute(TypeReference type, IList<TypeReference> arguments) => type switch
+    private static TypeReference Substitute(TypeReference type, IList<TypeReference> arguments, GenericParameterType kind = GenericParameterType.Type) => type switch
     {
-        GenericParameter { Type: GenericParameterType.Type } p when p.Position < arguments.Count => arguments[p.Position],
-        ArrayType a => new ArrayType(Substitute(a.ElementType, arguments), a.Rank),
-        ByReferenceType r => new ByReferenceType(Substitute(r.ElementType, arguments)),
-        PointerType p => new PointerType(Substitute(p.ElementType, arguments)),
-        PinnedType p => new PinnedType(Substitute(p.ElementType, arguments)),
-        RequiredModifierType r => Substitute(r.ElementType, arguments),
-        OptionalModifierType o => Substitute(o.ElementType, arguments),
-        GenericInstanceType g => SubstituteInstance(g, arguments),
+        GenericParameter p when p.Type == kind && p.Position < arguments.Count => arguments[p.Position],
+        ArrayType a => new ArrayType(Substitute(a.ElementType, arguments, kind), a.Rank),
+        ByReferenceType r => new ByReferenceType(Substitute(r.ElementType, arguments, kind)),
+        PointerType p => new PointerType(Substitute(p.ElementType, arguments, kind)),
+        PinnedType p => new PinnedType(Substitute(p.ElementType, arguments, kind)),
+        RequiredModifierType r => Substitute(r.ElementType, arguments, kind),
+        OptionalModifierType o => Substitute(o.ElementType, arguments, kind),
+        GenericInstanceType g => SubstituteInstance(g, arguments, kind),
         _ => type,
     };
 
-    private static GenericInstanceType SubstituteInstance(GenericInstanceType type, IList<TypeReference> arguments)
+    private static GenericInstanceType SubstituteInstance(GenericInstanceType type, IList<TypeReference> arguments, GenericParameterType kind)
     {
         var result = new GenericInstanceType(type.ElementType);
-        foreach (var argument in type.GenericArguments) result.GenericArguments.Add(Substitute(argument, arguments));
+        foreach (var argument in type.GenericArguments) result.GenericArguments.Add(Substitute(argument, arguments, kind));
         return result;
     }
 }

@@ -30,7 +30,27 @@ internal sealed class GuardAbi
         StoreElement = Static(guard, "StoreElement", ts.Void, ts.Object, ts.IntPtr, ts.Int32, ts.Int32, ModuleGuard);
         StoreAddress = Static(guard, "StoreAddress", ts.Void, byteRef, ts.UIntPtr, ts.Int32, ts.Int32, ModuleGuard);
         Call = Static(guard, "Call", ts.Void, ts.Int32, ts.Int32, ModuleGuard);
+        var array = new TypeReference("System", "Array", module, ts.CoreLibrary);
+        StoreElements = Static(guard, "StoreElements", ts.Void, array, ts.IntPtr, ts.IntPtr, ts.Int32, ts.Int32, ModuleGuard);
+        storeSpan = new MethodReference("StoreSpan", ts.Void, guard) { HasThis = false };
+        var t = new GenericParameter("T", storeSpan);
+        storeSpan.GenericParameters.Add(t);
+        span = new TypeReference("System", "Span`1", module, ts.CoreLibrary, valueType: true);
+        span.GenericParameters.Add(new GenericParameter("T", span));
+        storeSpan.Parameters.Add(new ParameterDefinition(new GenericInstanceType(span) { GenericArguments = { t } }));
+        foreach (var p in new[] { ts.Int32, ts.Int32, ModuleGuard }) storeSpan.Parameters.Add(new ParameterDefinition(p));
     }
+
+    private readonly MethodReference storeSpan;
+    private readonly TypeReference span;
+
+    public MethodReference StoreElements { get; }
+
+    /// <summary><c>Guard.StoreSpan&lt;T&gt;</c> closed over <paramref name="element"/>.</summary>
+    public MethodReference StoreSpan(TypeReference element) => new GenericInstanceMethod(storeSpan) { GenericArguments = { element } };
+
+    /// <summary><c>System.Span&lt;T&gt;</c> closed over <paramref name="element"/>.</summary>
+    public TypeReference SpanOf(TypeReference element) => new GenericInstanceType(span) { GenericArguments = { element } };
 
     public TypeReference ModuleGuard { get; }
     public MethodReference Register { get; }

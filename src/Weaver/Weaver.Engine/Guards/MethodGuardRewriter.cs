@@ -42,14 +42,15 @@ internal sealed class MethodGuardRewriter(GuardContext guard)
 
     // A store's prefixes (volatile., unaligned.) are separate instructions in Cecil; a branch may target the first
     // prefix but never the store behind it, so the whole run is replaced together.
-    private static Instruction[] WithPrefixes(Instruction store)
+    internal static Instruction[] WithPrefixes(Instruction store)
     {
         var run = new List<Instruction> { store };
         for (var p = store.Previous; p is not null && p.OpCode.OpCodeType == OpCodeType.Prefix; p = p.Previous) run.Insert(0, p);
         return [.. run];
     }
 
-    private static void Splice(ILProcessor il, Instruction[] run, List<Instruction> sequence)
+    /// <summary>Makes <paramref name="run"/> the start of <paramref name="sequence"/> and inserts the rest after it.</summary>
+    internal static void Splice(ILProcessor il, Instruction[] run, List<Instruction> sequence)
     {
         for (int i = 0; i < run.Length; i++)
         {
@@ -70,9 +71,12 @@ internal sealed class ScratchLocals(MethodBody body)
 {
     private readonly Dictionary<string, VariableDefinition> locals = new(StringComparer.Ordinal);
 
-    public VariableDefinition Get(TypeReference type)
+    public VariableDefinition Get(TypeReference type) => Get(type, 0);
+
+    /// <summary>A local of <paramref name="type"/> distinct from the other slots, for spilling several operands of one type.</summary>
+    public VariableDefinition Get(TypeReference type, int slot)
     {
-        var key = type.FullName;
+        var key = slot + ":" + type.FullName;
         if (!locals.TryGetValue(key, out var local))
         {
             local = new VariableDefinition(type);

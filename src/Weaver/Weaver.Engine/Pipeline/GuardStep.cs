@@ -1,4 +1,3 @@
-using GuardRuntime;
 using Mono.Cecil;
 using Weaver.Engine.Diagnostics;
 using Weaver.Engine.Guards;
@@ -6,8 +5,8 @@ using Weaver.Engine.Guards;
 namespace Weaver.Engine.Pipeline;
 
 /// <summary>
-/// Inserts a guard before every store of every method body, injects the module's guard holder, and embeds the
-/// manifest of targets and sites that the runtime reads when the module registers.
+/// Inserts a guard before every store of every method body and injects the module's guard holder. The targets and
+/// sites it numbers are embedded by <see cref="MarkStep"/> once every step has added its own.
 /// </summary>
 public sealed class GuardStep : IWeaveStep
 {
@@ -44,15 +43,6 @@ public sealed class GuardStep : IWeaveStep
             }
         }
 
-        var manifest = new GuardManifest
-        {
-            Module = module.Assembly.Name.Name,
-            WeaverVersion = WeaverInfo.Version,
-            OptionsHash = context.Options.Hash(),
-            Targets = guard.Targets.Targets,
-            Sites = guard.Sites.Sites,
-        };
-        module.Resources.Add(new EmbeddedResource(GuardManifest.ResourceName, ManifestResourceAttributes.Private, manifest.ToUtf8Json()));
-        context.Report.Targets = guard.Targets.Targets.Count;
+        context.Guards = guard;
     }
 }

@@ -20,6 +20,9 @@ public sealed class WeaveContext(WeaveOptions options)
     /// <summary>Set by a step that decides the rest of the pipeline has nothing to do (an already woven input).</summary>
     public bool Stop { get; set; }
 
+    /// <summary>The guard tables (targets, sites, ABI references) shared by the guard and escape-hatch steps; null until the guard step ran.</summary>
+    internal Guards.GuardContext? Guards { get; set; }
+
     /// <summary>What was instrumented.</summary>
     public WeaveReport Report { get; } = new();
 

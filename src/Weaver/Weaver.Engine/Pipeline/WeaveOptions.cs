@@ -45,13 +45,19 @@ public sealed record WeaveOptions
     /// <summary>Methods to memoize besides those marked <c>[Memoize]</c>, as <c>Namespace.Type::Method</c>.</summary>
     public IReadOnlyList<string> Memoize { get; init; } = [];
 
+    /// <summary>
+    /// API patterns (<c>System.Reflection.FieldInfo::SetValue</c>, a prefix ending in <c>*</c>, or <c>*</c> for all) that a
+    /// trusted module may keep although no guard can check them. Everything else uncheckable is refused.
+    /// </summary>
+    public IReadOnlyList<string> AllowUnchecked { get; init; } = [];
+
     /// <summary>Whether to read and rewrite symbols when the input has a PDB.</summary>
     public bool Symbols { get; init; } = true;
 
     /// <summary>A short stable hash of the options that change the woven code; recorded in the marker.</summary>
     public string Hash()
     {
-        var text = $"guards={Guards};memoize={string.Join(',', Memoize.Order(StringComparer.Ordinal))}";
+        var text = $"guards={Guards};memoize={string.Join(',', Memoize.Order(StringComparer.Ordinal))};allow={string.Join(',', AllowUnchecked.Order(StringComparer.Ordinal))}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
     }
 }
