@@ -32,7 +32,7 @@ namespace KcrRuntime;
 /// <para>Replacement: the L2 is direct-mapped (a new entry replaces the slot's occupant); the
 /// L3 policy is described on the shared cache: same key, else empty or stale way, else round robin.</para>
 /// </remarks>
-/// <typeparam name="T">The method's return type; see <see cref="KcrOptions"/> for what is accepted.</typeparam>
+/// <typeparam name="T">The method's return type: an unmanaged value, string, an array of unmanaged elements (copied on insert and hit), or a read-only value type or sealed class built from these; anything else is rejected by the constructor.</typeparam>
 public sealed class MemoTable<T> : MemoTable
 {
     private readonly SharedCache<T> _l3;
