@@ -35,6 +35,7 @@ public sealed class KernelHost : IDisposable
         Pci = new PciBus();
         Interrupts = new InterruptController(RecordFault);
         Softirq = new Softirq(RecordFault);
+        Timers = new KernelTimers(RecordFault);
         Api = new KernelApi(this);
         Modules = new ModuleLoader(this);
 
@@ -85,6 +86,9 @@ public sealed class KernelHost : IDisposable
     /// <summary>The NET_RX softirq.</summary>
     public Softirq Softirq { get; }
 
+    /// <summary>Kernel timers.</summary>
+    public KernelTimers Timers { get; }
+
     /// <summary>The NIC function.</summary>
     public PciDevice Nic0 { get; }
 
@@ -112,6 +116,7 @@ public sealed class KernelHost : IDisposable
     /// <summary>Runs interrupt handlers and softirqs without advancing time.</summary>
     public void RunPendingWork()
     {
+        Timers.Run(nowNs);
         Interrupts.Service();
         Softirq.Run();
     }

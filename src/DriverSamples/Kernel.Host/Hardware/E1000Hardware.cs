@@ -27,6 +27,7 @@ public sealed unsafe partial class E1000Hardware : IMmioModel, IInterruptSource
     private bool asserted;
     private long systimBase;
     private long systimBaseNs;
+    private uint timinca;
 
     /// <summary>Attaches a model to <paramref name="pci"/> (which must have a BAR0) using <paramref name="dma"/> for bus-master access.</summary>
     public E1000Hardware(PciDevice pci, DmaAllocator dma, MacAddress mac, uint phyId)
@@ -120,6 +121,11 @@ public sealed unsafe partial class E1000Hardware : IMmioModel, IInterruptSource
             case Rdt:
             case Rctl:
                 DrainReceiveFifo();
+                break;
+            case Timinca:
+                systimBase = ReadSystim();
+                systimBaseNs = now;
+                timinca = v;
                 break;
             case Systiml:
             case Systimh:
@@ -267,7 +273,7 @@ public sealed unsafe partial class E1000Hardware : IMmioModel, IInterruptSource
 
     private long ReadSystim()
     {
-        uint inc = bar.Register(Timinca);
+        uint inc = timinca;
         long period = (inc >> 24) * 16L;
         long value = inc & 0xFFFFFF;
         if (period == 0) return systimBase;

@@ -84,6 +84,12 @@ public sealed class KernelApi
     /// <summary>Sleeps <paramref name="milliseconds"/> (devices advance; pending work runs).</summary>
     public void Msleep(int milliseconds) => host.AdvanceTime(milliseconds * 1_000_000L, runHandlers: true);
 
+    /// <summary>Arms (or re-arms) the one-shot timer <paramref name="key"/> to run <paramref name="callback"/> at <paramref name="expiresNs"/> (<c>mod_timer</c>).</summary>
+    public void ModTimer(object key, long expiresNs, Action callback, string owner) => host.Timers.Arm(key, expiresNs, callback, owner);
+
+    /// <summary>Cancels timer <paramref name="key"/> (<c>del_timer_sync</c>); returns whether it was pending.</summary>
+    public bool DelTimer(object key) => host.Timers.Cancel(key);
+
     /// <summary>The value of module parameter <c>module.name</c> from the kernel command line, or null.</summary>
     public string? GetModuleParameter(string module, string name)
         => host.ModuleParameters.TryGetValue(module + "." + name, out var value) ? value : null;
