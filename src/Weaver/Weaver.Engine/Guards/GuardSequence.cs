@@ -36,9 +36,19 @@ internal sealed class GuardSequence(
     {
         var value = scratch.Get(GenericSubstitution.FieldType(field));
         Emit(OpCodes.Stloc, value);
-        // A value type's field is written through a byref (or pointer) to the struct; the object that may contain
-        // it is not known here, so only the field's own verdict applies.
-        Emit(guard.IsValueType(field.DeclaringType, method, ilOffset) ? Instruction.Create(OpCodes.Ldnull) : Instruction.Create(OpCodes.Dup));
+        if (guard.IsValueType(field.DeclaringType, method, ilOffset))
+        {
+            // A struct's field is written through a byref or pointer to the struct, which may lie inside a
+            // protected object or unmanaged range: check the struct's extent by address, then the field's own rules.
+            Emit(OpCodes.Dup);
+            EmitSize(field.DeclaringType, null);
+            EmitIdsAndCall(guard.Targets.Address(), guard.Abi.StoreAddress);
+            Emit(OpCodes.Ldnull);
+        }
+        else
+        {
+            Emit(OpCodes.Dup);
+        }
         EmitIdsAndCall(guard.Targets.Field(field, isStatic: false), guard.Abi.StoreField);
         Emit(OpCodes.Ldloc, value);
         EmitStore();
