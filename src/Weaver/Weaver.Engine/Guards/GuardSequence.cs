@@ -68,7 +68,8 @@ internal sealed class GuardSequence(
             ? ((TypeReference)store.Operand, ElementClassOf((TypeReference)store.Operand))
             : (ValueTypeOf(store.OpCode.Code), StoreOpcodes.StorageClass(store.OpCode.Code)!);
         var value = scratch.Get(valueType);
-        var index = scratch.Get(Types.IntPtr);
+        // A slot of its own: for stelem.i the value is a native int too, and sharing one local would store the index.
+        var index = scratch.Get(Types.IntPtr, slot: 1);
         Emit(OpCodes.Stloc, value);
         Emit(OpCodes.Conv_I);
         Emit(OpCodes.Stloc, index);
