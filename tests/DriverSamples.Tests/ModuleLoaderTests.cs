@@ -1,0 +1,96 @@
+using System.Runtime.CompilerServices;
+using Hostile.RootCred;
+using Kernel;
+
+namespace DriverSamples.Tests;
+
+[Collection("kernel globals")]
+public sealed class ModuleLoaderTests
+{
+    [Fact]
+    public void Loads_the_driver_from_a_path_into_a_collectible_context_and_runs_traffic()
+    {
+        using var host = TestKernel.Boot();
+        string path = typeof(E1000e.E1000eModule).Assembly.Location;
+        var loaded = host.Modules.Load(path);
+        Assert.Equal(ModuleState.Live, loaded.State);
+        Assert.NotNull(loaded.Context);
+        Assert.True(loaded.Context!.IsCollectible);
+        Assert.NotSame(typeof(E1000e.E1000eModule).Assembly, loaded.Assembly);
+        // Kernel.Host is shared with the default context, so the module's INetDevice is ours.
+        Assert.Same(typeof(IKernelModule).Assembly, loaded.Instances[0].GetType().GetInterface(nameof(IKernelModule))!.Assembly);
+        var run = Workload.TrafficWorkload.Run(host, 2000, 42);
+        Assert.Equal(run.ExpectedRxFrames, run.Delivered);
+
+        // Same seed through the directly referenced driver gives the same digest.
+        using var other = TestKernel.Boot();
+        var direct = Workload.TrafficWorkload.Run(other, new E1000e.E1000eModule(), 2000, 42);
+        Assert.Equal(direct.Digest, run.Digest);
+
+        host.Modules.Unload(loaded);
+        Assert.Equal(ModuleState.Unloaded, loaded.State);
+        Assert.Empty(host.Api.NetDevices);
+    }
+
+    [Fact]
+    public void Unloaded_context_can_be_collected()
+    {
+        using var host = TestKernel.Boot();
+        var weak = LoadAndUnload(host, typeof(RootCredModule).Assembly.Location);
+        for (int i = 0; i < 10 && weak.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        Assert.False(weak.IsAlive);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference LoadAndUnload(KernelHost host, string path)
+    {
+        var loaded = host.Modules.Load(path);
+        Assert.Equal(ModuleState.Live, loaded.State);
+        var weak = loaded.ContextReference;
+        host.Modules.Unload(loaded);
+        return weak;
+    }
+
+    [Fact]
+    public void A_module_exception_is_contained_and_the_kernel_keeps_running()
+    {
+        var (host, driver) = TestKernel.BootWithDriver();
+        using var _ = host;
+        var loaded = host.Modules.Load(new ThrowingModule());
+        Assert.Equal(ModuleState.Failed, loaded.State);
+        var fault = Assert.Single(loaded.Faults);
+        Assert.Equal("init", fault.Phase);
+        Assert.Contains("boom", fault.Message);
+        Assert.True(host.Tainted);
+        Assert.True(host.Log.Contains("Oops in init"));
+        var run = Workload.TrafficWorkload.Run(host, 500, 2);
+        Assert.Equal(run.ExpectedRxFrames, run.Delivered);
+    }
+
+    [Fact]
+    public void A_faulting_interrupt_handler_is_disabled_not_fatal()
+    {
+        using var host = TestKernel.Boot();
+        host.Api.RequestIrq(host.Nic0, _ => throw new InvalidOperationException("bad isr"), "buggy");
+        var bar = host.Nic0.Bar0!;
+        bar.Register(Kernel.Hardware.E1000Registers.Ims) = Kernel.Hardware.E1000Registers.IcrLsc;
+        bar.Posted(Kernel.Hardware.E1000Registers.Ims);
+        bar.Register(Kernel.Hardware.E1000Registers.Ics) = Kernel.Hardware.E1000Registers.IcrLsc;
+        bar.Posted(Kernel.Hardware.E1000Registers.Ics);
+        host.Tick(1000);
+        Assert.Contains(host.Faults, f => f.Phase == "irq" && f.Message == "bad isr");
+        host.Tick(1000);
+        Assert.Single(host.Faults);
+    }
+
+    private sealed class ThrowingModule : IKernelModule
+    {
+        public string Name => "throwing";
+        public void Init(KernelApi kernel) => throw new InvalidOperationException("boom");
+        public void Exit() { }
+    }
+}
