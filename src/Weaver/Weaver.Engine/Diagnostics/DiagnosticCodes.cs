@@ -36,4 +36,24 @@ public static class DiagnosticCodes
     public const string InvalidIL = "WVR0301";
     /// <summary>A store in a woven assembly has no guard (reported by <c>weaver inspect</c>).</summary>
     public const string UnguardedStore = "WVR0302";
+    /// <summary>A method named with <c>--memoize</c> (or <c>WeaveOptions.Memoize</c>) does not exist in the module.</summary>
+    public const string MemoizeMethodNotFound = "WVR1001";
+    /// <summary>A <c>--memoize</c> entry is not of the form <c>Namespace.Type::Method</c>.</summary>
+    public const string MemoizeBadName = "WVR1002";
+    /// <summary>A method asked to be memoized is an instance method or a constructor (only static methods can be).</summary>
+    public const string MemoizeNotStatic = "WVR1003";
+    /// <summary>A method asked to be memoized is generic or declared in a generic type.</summary>
+    public const string MemoizeGeneric = "WVR1004";
+    /// <summary>A method asked to be memoized has no IL body of its own (abstract, virtual, extern, runtime-implemented).</summary>
+    public const string MemoizeNoBody = "WVR1005";
+    /// <summary>A method asked to be memoized is async or an iterator.</summary>
+    public const string MemoizeAsyncOrIterator = "WVR1006";
+    /// <summary>A method asked to be memoized returns void, by reference, or a type whose results could be mutated after caching.</summary>
+    public const string MemoizeBadResult = "WVR1007";
+    /// <summary>A method asked to be memoized has a ref/out/in parameter or a parameter type that cannot be a key.</summary>
+    public const string MemoizeBadParameter = "WVR1008";
+    /// <summary>A method was memoized (message: its table name and the static fields it depends on).</summary>
+    public const string Memoized = "WVR1009";
+    /// <summary>The address of a static field a memoized method reads escapes where the weaver cannot follow it, so writes through it do not invalidate the cache.</summary>
+    public const string MemoizeUntrackedWrite = "WVR1010";
 }
