@@ -28,6 +28,9 @@ public sealed class CheckInputStep : IWeaveStep
         if (assembly.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.ReferenceAssemblyAttribute"))
             throw context.Fail(DiagnosticCodes.ReferenceAssembly,
                 $"'{assembly.Name.Name}' is a reference assembly (metadata only, no real method bodies); weave the implementation assembly from bin/ or obj/ instead.");
+        if (IsMetadataOnly(module))
+            throw context.Fail(DiagnosticCodes.ReferenceAssembly,
+                $"'{assembly.Name.Name}' is a reference assembly (metadata only: every method body is 'throw null'); weave the implementation assembly from bin/ or obj/ instead.");
         if ((module.Attributes & ModuleAttributes.ILOnly) == 0)
             throw context.Fail(DiagnosticCodes.BadImage, $"'{assembly.Name.Name}' is a mixed-mode (native + IL) assembly, which cannot be rewritten.");
 
@@ -55,6 +58,14 @@ public sealed class CheckInputStep : IWeaveStep
                             $"{method.FullName} at IL_{instruction.Offset:x4} uses the guard runtime's internals ({member.FullName}) itself; a module may not call the guard ABI.",
                             context.Options.InputPath));
         }
+    }
+
+    // A metadata-only image (Roslyn's EmitOptions(metadataOnly: true) keeps private members and so omits
+    // [ReferenceAssembly]) has a 'ldnull; throw' stub for every body: weaving it would mark a stub as woven.
+    private static bool IsMetadataOnly(ModuleDefinition module)
+    {
+        var bodies = module.GetTypes().SelectMany(t => t.Methods).Where(m => m.HasBody).Select(m => m.Body.Instructions).ToList();
+        return bodies.Count > 0 && bodies.All(b => b.Count == 2 && b[0].OpCode.Code == Code.Ldnull && b[1].OpCode.Code == Code.Throw);
     }
 
     private static bool IsGuardAbi(MemberReference member)

@@ -53,8 +53,9 @@ public sealed class LoadStep : IWeaveStep
         {
             return ModuleDefinition.ReadModule(new MemoryStream(image), Parameters(context, pdb));
         }
-        catch (Exception e) when (e is BadImageFormatException or EndOfStreamException or ArgumentException
-                                      or InvalidOperationException or IndexOutOfRangeException or NotSupportedException)
+        // Cecil does not validate metadata: a corrupt image fails with whatever the reader trips over (a renamed
+        // "#~" stream gives a NullReferenceException), so everything but a PDB mismatch is a bad image.
+        catch (Exception e) when (e is not SymbolsNotMatchingException and not WeaverException)
         {
             throw context.Fail(DiagnosticCodes.BadImage, $"The input is not a valid .NET assembly, or its image is truncated or corrupt: {e.Message}", e);
         }
