@@ -83,7 +83,17 @@ internal sealed class ManagedExtents
     private static Func<object, nuint>? FindRawDataSize()
     {
         var method = typeof(RuntimeHelpers).GetMethod("GetRawObjectDataSize", BindingFlags.NonPublic | BindingFlags.Static, [typeof(object)]);
-        return method is null ? null : o => Convert.ToUInt64(method.Invoke(null, [o])) is var n ? (nuint)n : 0;
+        // It returns nuint (UIntPtr is not IConvertible, so Convert.ToUInt64 would throw on every lookup);
+        // accept the integral types older runtimes used too.
+        return method is null ? null : o => method.Invoke(null, [o]) switch
+        {
+            nuint n => n,
+            ulong n => (nuint)n,
+            uint n => n,
+            long n => (nuint)n,
+            int n => (nuint)n,
+            _ => FieldBytesEstimate(o.GetType()),
+        };
     }
 
     private static nuint FieldBytesEstimate(Type type)
