@@ -97,13 +97,24 @@ public sealed class HostileModuleTests
     [Fact]
     public void Protected_regions_are_registered_under_the_documented_names()
     {
-        var (host, _) = TestKernel.BootWithDriver();
+        var (host, driver) = TestKernel.BootWithDriver();
         using var __ = host;
+        driver.Adapters[0].Open();
         GuardRuntime.Regions.Clear();
         host.RegisterProtectedRegions();
         host.RegisterProtectedRegions(); // idempotent
-        var text = string.Join(",", typeof(GuardRuntime.Regions).GetProperty("Current")!.GetValue(null)!.ToString());
-        Assert.NotNull(text);
+        var set = GuardRuntime.Regions.Current;
+        foreach (var name in new[]
+                 {
+                     ProtectedRegionNames.CurrentCred, ProtectedRegionNames.InitCred, ProtectedRegionNames.CurrentTask,
+                     ProtectedRegionNames.Scheduler, ProtectedRegionNames.RunQueue, ProtectedRegionNames.SyscallTable,
+                     ProtectedRegionNames.Nic0Mmio, ProtectedRegionNames.Blk0Mmio, ProtectedRegionNames.Nic0Dma,
+                     ProtectedRegionNames.Blk0Dma, ProtectedRegionNames.NetDeviceStats("eth0"),
+                 })
+            Assert.True(set.Contains(name), name);
+        Assert.Single(set.Instances, i => i.Name == ProtectedRegionNames.CurrentCred);
+        Assert.Same(host.Api.CurrentTask.Cred, set.Instances.Single(i => i.Name == ProtectedRegionNames.CurrentCred).Instance);
+        Assert.Equal(4, set.Ranges.Count(r => r.Name == ProtectedRegionNames.Nic0Dma)); // tx/rx rings and buffers
         GuardRuntime.Regions.Clear();
     }
 }

@@ -33,6 +33,7 @@ public sealed class TrafficTests
         Assert.True(r.DriverStats["tx_split_frames"] > 0);
         Assert.True(r.DriverStats["interrupts"] > 0);
         Assert.True(r.Elapsed < TimeSpan.FromSeconds(5), r.ToString());
+        Console.WriteLine(r);
     }
 
     [Fact]
