@@ -7,13 +7,13 @@ namespace Weaver.Tests.Infrastructure;
 
 /// <summary>
 /// Compiles C# snippets with Roslyn into real assemblies (with portable PDBs) in a temporary folder, so that each
-/// test weaves exactly the IL the C# compiler emits for a construct.
+/// test weaves exactly the IL the C# compiler emits for a construct. Snippets may use GuardRuntime and KcrRuntime ([Memoize]).
 /// </summary>
 public static class SnippetCompiler
 {
     private static readonly Lazy<ImmutableArray<MetadataReference>> FrameworkReferences = new(() =>
         [.. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll" or "GuardRuntime.dll")
+            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll" or "GuardRuntime.dll" or "KcrRuntime.dll")
             .Select(p => MetadataReference.CreateFromFile(p))]);
 
     private static int counter;

@@ -17,13 +17,19 @@ internal enum ArgumentKeyKind
     BlittableArray,
     /// <summary><c>ldarg; call KeyBuilder::AddBlittableSpan&lt;X&gt;(ReadOnlySpan&lt;X&gt;)</c>.</summary>
     BlittableSpan,
+    /// <summary>
+    /// <c>Nullable&lt;S&gt;</c>: <c>Add(HasValue)</c>, then <see cref="ArgumentKey.Inner"/> over <c>GetValueOrDefault()</c>. The runtime's
+    /// <c>unmanaged</c> constraint (a <c>struct</c> constraint) excludes <c>Nullable&lt;T&gt;</c> from <c>AddBlittable</c>.
+    /// </summary>
+    Nullable,
 }
 
 /// <summary>The key plan of one parameter: which <c>KeyBuilder</c> call, and over which type.</summary>
 /// <param name="Kind">The call.</param>
 /// <param name="Type">The overload's parameter type (<see cref="ArgumentKeyKind.Add"/>), the array element type (<see cref="ArgumentKeyKind.AddArray"/>),
 /// or the generic argument (the other kinds). Names a primitive by its full name for the first two.</param>
-internal sealed record ArgumentKey(ArgumentKeyKind Kind, TypeReference Type);
+/// <param name="Inner">For <see cref="ArgumentKeyKind.Nullable"/>, the plan of the underlying value.</param>
+internal sealed record ArgumentKey(ArgumentKeyKind Kind, TypeReference Type, ArgumentKey? Inner = null);
 
 /// <summary>Chooses and emits the <c>KeyBuilder</c> call per parameter type.</summary>
 internal static class ArgumentKeys
@@ -59,11 +65,17 @@ internal static class ArgumentKeys
                 return null;
             case ArrayType array:
                 return PlanArray(array, out reason);
+            case GenericInstanceType { ElementType.FullName: "System.Nullable`1" } nullable:
+                var inner = Plan(nullable.GenericArguments[0], out reason);
+                if (inner is { Kind: ArgumentKeyKind.Add or ArgumentKeyKind.Blittable }) return new ArgumentKey(ArgumentKeyKind.Nullable, type, inner);
+                reason ??= $"{type.FullName} wraps an unsupported value";
+                return null;
             case GenericInstanceType generic when ByteBuffers.Contains(generic.FullName):
                 return new ArgumentKey(ArgumentKeyKind.Add, type);
             case GenericInstanceType { ElementType.FullName: "System.ReadOnlySpan`1" } span:
-                if (MemoizableTypes.IsUnmanaged(span.GenericArguments[0], 0, out var spanWhy)) return new ArgumentKey(ArgumentKeyKind.BlittableSpan, span.GenericArguments[0]);
-                reason = $"ReadOnlySpan of {span.GenericArguments[0].FullName}, which is not unmanaged ({spanWhy})";
+                string? spanWhy = "Nullable";
+                if (!IsNullable(span.GenericArguments[0]) && MemoizableTypes.IsUnmanaged(span.GenericArguments[0], 0, out spanWhy)) return new ArgumentKey(ArgumentKeyKind.BlittableSpan, span.GenericArguments[0]);
+                reason = $"ReadOnlySpan of {span.GenericArguments[0].FullName}, which cannot be keyed by its bytes ({spanWhy})";
                 return null;
             case GenericInstanceType { ElementType.FullName: "System.Span`1" or "System.Memory`1" or "System.ReadOnlyMemory`1" }:
                 reason = "only ReadOnlySpan<T> of unmanaged T, and Span/Memory/ReadOnlyMemory of byte, are supported buffer kinds";
@@ -108,7 +120,7 @@ internal static class ArgumentKeys
             if (definition.IsEnum && EnumUnderlying(definition) is { } underlying && Primitives.TryGetValue(underlying.FullName, out var enumHasArrayAdd) && enumHasArrayAdd)
                 return new ArgumentKey(ArgumentKeyKind.AddArray, underlying); // the CLR treats E[] and U[] as the same array kind
             string? why = "reference type";
-            if (definition.IsValueType && MemoizableTypes.IsUnmanaged(element, 0, out why))
+            if (definition.IsValueType && !IsNullable(element) && MemoizableTypes.IsUnmanaged(element, 0, out why))
                 return new ArgumentKey(ArgumentKeyKind.BlittableArray, element);
             reason = $"{array.FullName} holds elements that are not unmanaged ({why})";
             return null;
@@ -117,16 +129,61 @@ internal static class ArgumentKeys
         return null;
     }
 
+    private static bool IsNullable(TypeReference type) => type is GenericInstanceType { ElementType.FullName: "System.Nullable`1" };
+
     private static TypeReference? EnumUnderlying(TypeDefinition definition) =>
         definition.Fields.FirstOrDefault(f => !f.IsStatic)?.FieldType;
 
     /// <summary>Emits the key call for parameter <paramref name="parameter"/> (the key local is local 0).</summary>
     public static void Emit(ILProcessor il, KcrAbi abi, VariableDefinition keyLocal, ParameterDefinition parameter, ArgumentKey key)
     {
+        var module = il.Body.Method.Module;
+        if (key.Kind == ArgumentKeyKind.Nullable)
+        {
+            EmitNullable(il, abi, keyLocal, parameter, key, module);
+            return;
+        }
         il.Emit(OpCodes.Ldloca, keyLocal);
         il.Emit(key.Kind == ArgumentKeyKind.Blittable ? OpCodes.Ldarga : OpCodes.Ldarg, parameter);
-        var module = il.Body.Method.Module;
-        il.Emit(OpCodes.Call, key.Kind switch
+        il.Emit(OpCodes.Call, Call(abi, key, module));
+    }
+
+    // key.Add(arg.HasValue); then the value (default when absent) by the inner plan.
+    private static void EmitNullable(ILProcessor il, KcrAbi abi, VariableDefinition keyLocal, ParameterDefinition parameter, ArgumentKey key, ModuleDefinition module)
+    {
+        var nullable = (GenericInstanceType)key.Type;
+        // GetValueOrDefault returns !0 of the open Nullable`1; a fresh open reference carries that parameter.
+        var open = new TypeReference("System", "Nullable`1", module, nullable.ElementType.Scope, valueType: true);
+        open.GenericParameters.Add(new GenericParameter("T", open));
+        var openT = open.GenericParameters[0];
+        var hasValue = new MethodReference("get_HasValue", module.TypeSystem.Boolean, nullable) { HasThis = true };
+        var valueOrDefault = new MethodReference("GetValueOrDefault", openT, nullable) { HasThis = true };
+        il.Emit(OpCodes.Ldloca, keyLocal);
+        il.Emit(OpCodes.Ldarga, parameter);
+        il.Emit(OpCodes.Call, hasValue);
+        il.Emit(OpCodes.Call, abi.Add(module.TypeSystem.Boolean));
+        var inner = key.Inner!;
+        if (inner.Kind == ArgumentKeyKind.Blittable)
+        {
+            var temp = new VariableDefinition(nullable.GenericArguments[0]);
+            il.Body.Variables.Add(temp);
+            il.Emit(OpCodes.Ldarga, parameter);
+            il.Emit(OpCodes.Call, valueOrDefault);
+            il.Emit(OpCodes.Stloc, temp);
+            il.Emit(OpCodes.Ldloca, keyLocal);
+            il.Emit(OpCodes.Ldloca, temp);
+        }
+        else
+        {
+            il.Emit(OpCodes.Ldloca, keyLocal);
+            il.Emit(OpCodes.Ldarga, parameter);
+            il.Emit(OpCodes.Call, valueOrDefault);
+        }
+        il.Emit(OpCodes.Call, Call(abi, inner, module));
+    }
+
+    private static MethodReference Call(KcrAbi abi, ArgumentKey key, ModuleDefinition module) =>
+        key.Kind switch
         {
             ArgumentKeyKind.Add => abi.Add(InModule(module, abi, key.Type)),
             ArgumentKeyKind.AddArray => abi.Add(new ArrayType(InModule(module, abi, key.Type))),
@@ -134,8 +191,7 @@ internal static class ArgumentKeys
             ArgumentKeyKind.BlittableArray => abi.AddBlittableArray(key.Type),
             ArgumentKeyKind.BlittableSpan => abi.AddBlittableSpan(key.Type),
             _ => throw new InvalidOperationException(key.Kind.ToString()),
-        });
-    }
+        };
 
     // Overload parameter types named from the module's own core library (an enum's underlying type may come from
     // another assembly's signature); buffer types and strings are used as the parameter declares them.
