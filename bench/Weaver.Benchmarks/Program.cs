@@ -19,14 +19,17 @@ public static class Program
         // CSV with plain numbers in fixed units (ns, bytes) so that bench/Charts can read them back.
         var csvStyle = new SummaryStyle(CultureInfo.InvariantCulture, printUnitsInHeader: true, sizeUnit: SizeUnit.B,
             timeUnit: TimeUnit.Nanosecond, printUnitsInContent: false, printZeroValuesInContent: true);
-        var config = DefaultConfig.Instance
-            .AddExporter(MarkdownExporter.GitHub)
-            .AddExporter(new CsvExporter(CsvSeparator.Comma, csvStyle))
+        // DefaultConfig's own exporters (markdown, CSV with units in the cells, HTML) are replaced by these two.
+        var defaults = DefaultConfig.Instance;
+        var config = ManualConfig.CreateEmpty()
+            .AddColumnProvider(defaults.GetColumnProviders().ToArray())
+            .AddLogger(defaults.GetLoggers().ToArray())
+            .AddAnalyser(defaults.GetAnalysers().ToArray())
+            .AddValidator(defaults.GetValidators().ToArray())
+            .AddExporter(MarkdownExporter.GitHub, new CsvExporter(CsvSeparator.Comma, csvStyle))
             .AddColumn(StatisticColumn.Median)
-            .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile)
-            .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40));
-        // JoinSummary is handy for one report, but per-class files are what bench/Charts reads: run without it.
-        config = config.WithOption(ConfigOptions.JoinSummary, false);
+            .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40))
+            .WithOptions(ConfigOptions.DisableLogFile);
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
         return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
     }
