@@ -136,8 +136,6 @@ public static class RedTeamSources
             }
             public struct FakeInner { public int Mask; public int Other; }
 
-            [StructLayout(LayoutKind.Explicit)]
-            public struct Union { [FieldOffset(0)] public object Real; [FieldOffset(0)] public Fake Forged; }
 
             public static unsafe class Attack
             {
@@ -217,12 +215,10 @@ public static class RedTeamSources
                 public static void StreamReadSpan(Targets t) { new MemoryStream(new byte[4]).Read(t.Bytes.AsSpan(8, 4)); }
                 public static void StreamReadAtLeast(Targets t) { new MemoryStream(new byte[4]).ReadAtLeast(t.Bytes.AsSpan(8, 4), 4); }
                 public static void RandomShuffle(Targets t) { new Random(1).Shuffle(t.Table); }
-                public static void MarshalPtrToStructure(Targets t) { Marshal.PtrToStructure(t.Mmio, t.Config); }
 
                 // ---- 6. type confusion (no refused API) ----
-                public static void ExplicitUnion(Targets t) { var u = new Union(); u.Real = t.Cred; u.Forged.Uid = 0; }
                 public static void PointerReinterpret(Targets t) { Credentials c = t.Cred; Fake f = *(Fake*)&c; f.Uid = 0; }
-                public static void UnsafeAsRefTypes(Targets t) { Credentials c = t.Cred; Unsafe.As<Credentials, Fake>(ref c).Uid = 0; }
+                public static void HostCallDirect(Targets t) { t.Cred.SetUid(0); }
                 public static void HostDelegate(Targets t) { Action<int> set = t.Cred.SetUid; set(0); }
             }
         }
@@ -249,12 +245,16 @@ public static class RedTeamSources
         ["FunctionPointerUnmanaged"] = "delegate* unmanaged<nint, int, nuint, nint> f = (delegate* unmanaged<nint, int, nuint, nint>)t.Memset; f(t.Mmio + 40, 0, 4);",
         ["FunctionPointerManaged"] = "delegate*<Credentials, int, void> f = &Set; f(t.Cred, 0);",
         ["MakeRef"] = "var tr = __makeref(t.Cred.Uid); __refvalue(tr, int) = 0;",
+        ["MarshalPtrToStructure"] = "Marshal.PtrToStructure(t.Mmio, t.Config);",
+        ["UnsafeAsRefTypes"] = "Credentials c = t.Cred; Unsafe.As<Credentials, Fake>(ref c).Uid = 0;",
+        ["ExplicitUnion"] = "var u = new Union(); u.Real = t.Cred; u.Forged.Uid = 0;",
         ["UnsafeAsObject"] = "Unsafe.As<Fake>((object)t.Cred).Uid = 0;",
     };
 
     /// <summary>The module text around one refused technique's statement.</summary>
     public static string RefusedModule(string statements) => $$"""
         {{(statements.StartsWith("memset(", StringComparison.Ordinal) ? "#define PINVOKE" : "")}}
+        {{(statements.Contains("new Union", StringComparison.Ordinal) ? "#define UNION" : "")}}
         using System;
         using System.Runtime.CompilerServices;
         using System.Runtime.InteropServices;
@@ -263,6 +263,10 @@ public static class RedTeamSources
         namespace RedTeam
         {
             public class Fake { public int Uid; public int Gid; public Inner Caps; public long Flags; public int[] Groups; }
+        #if UNION
+            [StructLayout(LayoutKind.Explicit)]
+            public struct Union { [FieldOffset(0)] public object Real; [FieldOffset(0)] public Fake Forged; }
+        #endif
 
             public static unsafe class Attack
             {

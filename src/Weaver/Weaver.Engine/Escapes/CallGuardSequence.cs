@@ -5,9 +5,12 @@ using Weaver.Engine.Guards;
 namespace Weaver.Engine.Escapes;
 
 /// <summary>What one external call needs checked before it runs.</summary>
-internal sealed record CallChecks(WriteApi? Write, IReadOnlyList<int> ByrefParameters, bool HostCall)
+internal sealed record CallChecks(WriteApi? Write, IReadOnlyList<int> ByrefParameters, bool HostCall, IReadOnlyList<int>? SpanParameters = null)
 {
-    public bool Any => Write is not null || ByrefParameters.Count > 0 || HostCall;
+    /// <summary><c>Span&lt;T&gt;</c> arguments of an external method: the callee may write every element (<c>Replace</c>, <c>TryGetBytes</c>, <c>ReadAtLeast</c>...).</summary>
+    public IReadOnlyList<int> Spans => SpanParameters ?? [];
+
+    public bool Any => Write is not null || ByrefParameters.Count > 0 || HostCall || Spans.Count > 0;
 }
 
 /// <summary>
@@ -34,6 +37,12 @@ internal sealed class CallGuardSequence(GuardContext guard, MethodDefinition met
             EmitSizeOf(element);
             EmitIds(guard.Targets.Address(), guard.Abi.StoreAddress);
         }
+        foreach (var index in checks.Spans)
+        {
+            var spanType = (GenericInstanceType)GenericSubstitution.ParameterType(callee, index);
+            Emit(Instruction.Create(OpCodes.Ldloc, spilled![index]));
+            EmitIds(guard.Targets.Address(), guard.Abi.StoreSpan(spanType.GenericArguments[0]));
+        }
         if (spilled is not null)
             foreach (var local in spilled) Emit(Instruction.Create(OpCodes.Ldloc, local));
         foreach (var prefix in prefixes) Emit(Clone(prefix));
@@ -46,7 +55,7 @@ internal sealed class CallGuardSequence(GuardContext guard, MethodDefinition met
     {
         // A host-call check alone leaves the arguments where they are; every other check reads them (or, for the
         // receiver, needs them off the stack).
-        if (checks.Write is null && checks.ByrefParameters.Count == 0 || callee.Parameters.Count == 0) return null;
+        if (checks.Write is null && checks.ByrefParameters.Count == 0 && checks.Spans.Count == 0 || callee.Parameters.Count == 0) return null;
         var locals = new VariableDefinition[callee.Parameters.Count];
         for (int i = callee.Parameters.Count - 1; i >= 0; i--)
         {
@@ -98,6 +107,11 @@ internal sealed class CallGuardSequence(GuardContext guard, MethodDefinition met
                     Emit(Instruction.Create(OpCodes.Ldc_I4, write.Scale));
                     Emit(Instruction.Create(OpCodes.Conv_U));
                 }
+                EmitIds(guard.Targets.Address(), guard.Abi.StoreAddress);
+                break;
+            case Destination.PointerSizeOfT:
+                Emit(Instruction.Create(OpCodes.Ldloc, args![write.Dest]));
+                EmitSizeOf(((GenericInstanceMethod)callee).GenericArguments[0]);
                 EmitIds(guard.Targets.Address(), guard.Abi.StoreAddress);
                 break;
             case Destination.Span:

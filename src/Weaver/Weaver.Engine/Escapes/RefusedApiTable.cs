@@ -26,12 +26,17 @@ internal static class RefusedApiTable
         ("System.Runtime.InteropServices.NativeLibrary", "*", "loads native code that can write anywhere"),
         ("System.Runtime.InteropServices.Marshal", "Write*(System.Object", "writes into a managed object at a raw offset"),
         ("System.Runtime.InteropServices.Marshal", "StructureToPtr*", "writes an unbounded native layout"),
+        ("System.Runtime.InteropServices.Marshal", "PtrToStructure(System.IntPtr,System.Object", "overwrites the fields of an existing object from native memory"),
+        ("System.Runtime.InteropServices.Marshal", "PtrToStructure(System.IntPtr,!!0", "overwrites the fields of an existing object from native memory"),
         ("System.Runtime.CompilerServices.Unsafe", "As(System.Object", "reinterprets an object as another type, so field rules would see the wrong type"),
         ("System.TypedReference", "*", "writes through a typed reference"),
     ];
 
-    /// <summary>Why a call to <paramref name="type"/>::<paramref name="method"/> is refused, or null when it is not.</summary>
-    public static string? WhyRefused(string type, string method, string? firstParameter)
+    /// <summary>
+    /// Why a call to <paramref name="type"/>::<paramref name="method"/> is refused, or null when it is not.
+    /// <paramref name="parameters"/> is the comma-separated list of parameter type names; an entry's <c>(...</c> part is a prefix of it.
+    /// </summary>
+    public static string? WhyRefused(string type, string method, string? parameters)
     {
         foreach (var (t, m, why) in Entries)
         {
@@ -39,11 +44,14 @@ internal static class RefusedApiTable
             var paren = m.IndexOf('(');
             var name = paren < 0 ? m : m[..paren];
             if (!Matches(method, name)) continue;
-            if (paren >= 0 && firstParameter != m[(paren + 1)..]) continue;
+            if (paren >= 0 && !IsParameterPrefix(parameters, m[(paren + 1)..])) continue;
             return why;
         }
         return null;
     }
+
+    private static bool IsParameterPrefix(string? parameters, string prefix) =>
+        parameters is not null && (parameters == prefix || parameters.StartsWith(prefix + ",", StringComparison.Ordinal));
 
     private static bool Matches(string value, string pattern) =>
         pattern.EndsWith('*') ? value.StartsWith(pattern[..^1], StringComparison.Ordinal) : value == pattern;

@@ -17,6 +17,8 @@ internal enum Destination
     ThisSpan,
     /// <summary>Every element of the array the instance method is called on.</summary>
     ThisArray,
+    /// <summary><c>sizeof(T)</c> bytes (T the method's first generic argument) at the pointer or byref argument <c>Dest</c>.</summary>
+    PointerSizeOfT,
 }
 
 /// <summary>One library method that writes memory on the caller's behalf, and where.</summary>
@@ -84,6 +86,16 @@ internal static class WriteApiTable
         new("System.Runtime.InteropServices.Marshal", "WriteInt64", 3, Destination.Pointer, Start: 1, Scale: 8, FirstParameter: "System.IntPtr"),
         new("System.Runtime.InteropServices.Marshal", "WriteIntPtr", 2, Destination.Pointer, Scale: 8, FirstParameter: "System.IntPtr"),
         new("System.Runtime.InteropServices.Marshal", "WriteIntPtr", 3, Destination.Pointer, Start: 1, Scale: 8, FirstParameter: "System.IntPtr"),
+        // System.Runtime.CompilerServices.Unsafe: pointer destinations are not byrefs, and the ref-byte block
+        // overloads write far more than the one byte the generic byref check covers.
+        new("System.Runtime.CompilerServices.Unsafe", "CopyBlock", 3, Destination.Pointer, Dest: 0, Count: 2),
+        new("System.Runtime.CompilerServices.Unsafe", "CopyBlockUnaligned", 3, Destination.Pointer, Dest: 0, Count: 2),
+        new("System.Runtime.CompilerServices.Unsafe", "InitBlock", 3, Destination.Pointer, Dest: 0, Count: 2),
+        new("System.Runtime.CompilerServices.Unsafe", "InitBlockUnaligned", 3, Destination.Pointer, Dest: 0, Count: 2),
+        new("System.Runtime.CompilerServices.Unsafe", "Write", 2, Destination.PointerSizeOfT, Dest: 0, FirstParameter: "System.Void*"),
+        new("System.Runtime.CompilerServices.Unsafe", "WriteUnaligned", 2, Destination.PointerSizeOfT, Dest: 0),
+        new("System.Runtime.CompilerServices.Unsafe", "Copy", 2, Destination.PointerSizeOfT, Dest: 0, FirstParameter: "System.Void*"),
+        new("System.Random", "Shuffle", 1, Destination.WholeArray, FirstParameter: "!!0[]"),
         // Bulk span writes (the span's own extent is the destination)
         new("System.Span`1", "Fill", 1, Destination.ThisSpan),
         new("System.Span`1", "Clear", 0, Destination.ThisSpan),

@@ -23,6 +23,7 @@ public sealed class EscapeHatchStep : IWeaveStep
         foreach (var type in module.GetTypes().ToList())
         {
             if (type == guard.ModuleField.DeclaringType) continue;
+            RefuseOverlappingReferences(context, type);
             foreach (var method in type.Methods)
             {
                 if (method.IsPInvokeImpl)
@@ -49,6 +50,12 @@ public sealed class EscapeHatchStep : IWeaveStep
                 case Code.Call or Code.Callvirt or Code.Newobj when instruction.Operand is MethodReference callee && !IsRuntime(callee):
                     if (Classify(context, guard, method, instruction, callee) is { Any: true } checks) work.Add((instruction, checks));
                     break;
+                // A delegate bound to a host method (Action<int> f = cred.SetUid) calls it later through Invoke, which
+                // no call rule sees: check the call rules where the function pointer is taken.
+                case Code.Ldftn or Code.Ldvirtftn when instruction.Operand is MethodReference target && !IsRuntime(target)
+                                                      && ScopeOf(target.DeclaringType) is var s && s != guard.Module.Assembly.Name.Name && !IsFramework(s):
+                    work.Add((instruction, new CallChecks(null, [], HostCall: true)));
+                    break;
             }
         }
         if (work.Count == 0) return;
@@ -74,9 +81,20 @@ public sealed class EscapeHatchStep : IWeaveStep
         if (scope == guard.Module.Assembly.Name.Name) return null; // the module's own code is woven itself
         var typeName = TypeNames.Reflection(callee.DeclaringType);
         var first = callee.Parameters.Count > 0 ? callee.Parameters[0].ParameterType.FullName : null;
-        if (RefusedApiTable.WhyRefused(typeName, callee.Name, first) is { } why)
+        var parameters = string.Join(",", callee.Parameters.Select(p => p.ParameterType.FullName));
+        if (RefusedApiTable.WhyRefused(typeName, callee.Name, parameters) is { } why)
         {
             Refuse(context, method, call.Offset, $"calls {typeName}::{callee.Name}", why, $"{typeName}::{callee.Name}");
+            return null;
+        }
+        // Unsafe.As<TFrom, TTo>(ref TFrom) over object references turns a Credentials into a look-alike type of the
+        // module, whose field stores no rule or region lookup attributes to the real object.
+        if (typeName == "System.Runtime.CompilerServices.Unsafe" && callee.Name == "As" && callee is GenericInstanceMethod { GenericArguments.Count: 2 } cast
+            && cast.GenericArguments[0].FullName != cast.GenericArguments[1].FullName
+            && (!IsValueType(cast.GenericArguments[0]) || !IsValueType(cast.GenericArguments[1])))
+        {
+            Refuse(context, method, call.Offset, $"calls {typeName}::As<{cast.GenericArguments[0].FullName}, {cast.GenericArguments[1].FullName}>",
+                "reinterprets an object reference as another type, so field rules and region lookups would see the wrong type", $"{typeName}::As");
             return null;
         }
         var write = WriteApiTable.Find(typeName, callee.Name, callee.Parameters.Count, first);
@@ -84,7 +102,44 @@ public sealed class EscapeHatchStep : IWeaveStep
             .Where(i => callee.Parameters[i].ParameterType is ByReferenceType && !IsReadOnly(callee.Parameters[i]))
             .ToList();
         bool host = !IsFramework(scope);
-        return new CallChecks(write, byrefs, host);
+        // A Span<T> handed to a framework method may be written in full (Replace, TryGetBytes, ReadAtLeast, Shuffle...):
+        // check its extent unless the table already names the destination.
+        var spans = write is not null || !IsFramework(scope) ? [] : Enumerable.Range(0, callee.Parameters.Count)
+            .Where(i => callee.Parameters[i].ParameterType is GenericInstanceType { ElementType.FullName: "System.Span`1" })
+            .ToList();
+        return new CallChecks(write, byrefs, host, spans);
+    }
+
+    private static bool IsValueType(TypeReference type)
+    {
+        if (type is GenericParameter) return false; // unknown: treat as a reference
+        if (type.IsValueType) return true;
+        try { return type.Resolve()?.IsValueType ?? false; }
+        catch (AssemblyResolutionException) { return false; }
+    }
+
+    // Two fields at the same offset of an explicit-layout type, one an object reference: writing one and reading the
+    // other forges a reference of any type (a module look-alike of a host class), which field rules cannot see.
+    private static void RefuseOverlappingReferences(WeaveContext context, TypeDefinition type)
+    {
+        if (!type.IsExplicitLayout) return;
+        var fields = type.Fields.Where(f => !f.IsStatic && f.HasLayoutInfo).ToList();
+        foreach (var a in fields)
+            foreach (var b in fields)
+            {
+                if (ReferenceEquals(a, b) || a.Offset != b.Offset || a.FieldType.FullName == b.FieldType.FullName) continue;
+                if (IsValueType(a.FieldType) && IsValueType(b.FieldType)) continue;
+                const string api = "overlapping-references";
+                bool allowed = context.Options.AllowUnchecked.Any(p => p == "*" || api.StartsWith(p.TrimEnd('*'), StringComparison.Ordinal));
+                var message = $"{type.FullName} overlaps fields {a.Name} and {b.Name} at offset {a.Offset}, one an object reference: " +
+                              "an object reference seen as another type escapes every field rule. " +
+                              (allowed ? "Allowed unchecked by --allow-unchecked." : $"Refused; pass --allow-unchecked \"{api}\" to keep it unchecked in a trusted module.");
+                var diagnostic = new WeaverDiagnostic(allowed ? DiagnosticCodes.UncheckedApiAllowed : DiagnosticCodes.UncheckableApi,
+                    allowed ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, message, context.Options.InputPath);
+                if (allowed) context.Add(diagnostic);
+                else throw new WeaverException(diagnostic);
+                return;
+            }
     }
 
     // 'in' and 'ref readonly' parameters are read, never written, by the callee.
