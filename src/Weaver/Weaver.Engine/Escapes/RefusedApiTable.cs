@@ -14,7 +14,10 @@ internal static class RefusedApiTable
         ("System.Reflection.MethodInfo", "Invoke", "calls an arbitrary method by reflection"),
         ("System.Reflection.ConstructorInfo", "Invoke", "runs a constructor by reflection"),
         ("System.Type", "InvokeMember", "calls or sets a member by reflection"),
-        ("System.Activator", "CreateInstance*", "creates an instance of an arbitrary (host) type"),
+        // new T() compiles to Activator.CreateInstance<T>(), which only runs a constructor the module could call itself.
+        ("System.Activator", "CreateInstance(System.Type", "creates an instance of an arbitrary (host) type, private constructors included"),
+        ("System.Activator", "CreateInstance(System.String", "creates an instance of a type named at run time"),
+        ("System.Activator", "CreateInstanceFrom*", "loads an assembly and creates an instance from it"),
         ("System.Delegate", "CreateDelegate", "binds a delegate to an arbitrary method, such as a host setter"),
         ("System.Reflection.MethodInfo", "CreateDelegate", "binds a delegate to an arbitrary method, such as a host setter"),
         ("System.Reflection.Emit.*", "*", "generates code at run time that was never woven"),
