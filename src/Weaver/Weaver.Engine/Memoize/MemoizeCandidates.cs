@@ -121,11 +121,16 @@ internal static class MemoizeCandidates
         attribute?.Properties.FirstOrDefault(p => p.Name == name).Argument.Value is int value ? value : -1;
 
     /// <summary>The source document and line of the method's first visible sequence point, or (null, 0).</summary>
+    /// <remarks>An async method or iterator has its lines in its state machine's <c>MoveNext</c>, which is used instead.</remarks>
     public static (string? File, int Line) FirstLine(MethodDefinition method)
     {
-        if (!method.DebugInformation.HasSequencePoints) return (null, 0);
-        var point = method.DebugInformation.SequencePoints.FirstOrDefault(p => !p.IsHidden);
-        return point is null ? (null, 0) : (point.Document.Url, point.StartLine);
+        var point = method.DebugInformation.HasSequencePoints ? method.DebugInformation.SequencePoints.FirstOrDefault(p => !p.IsHidden) : null;
+        if (point is not null) return (point.Document.Url, point.StartLine);
+        var stateMachine = method.CustomAttributes
+            .FirstOrDefault(a => a.AttributeType.Name.EndsWith("StateMachineAttribute", StringComparison.Ordinal) && a.ConstructorArguments.Count == 1)
+            ?.ConstructorArguments[0].Value as TypeReference;
+        var moveNext = stateMachine?.Resolve()?.Methods.FirstOrDefault(m => m.Name == "MoveNext");
+        return moveNext is null || moveNext == method ? (null, 0) : FirstLine(moveNext);
     }
 
     /// <summary><c>Ns.Type::Method(System.Byte[],System.Int32)</c>, reflection-style nesting (<c>+</c>).</summary>
