@@ -217,7 +217,6 @@ public static class RedTeamSources
                 public static void RandomShuffle(Targets t) { new Random(1).Shuffle(t.Table); }
 
                 // ---- 6. type confusion (no refused API) ----
-                public static void PointerReinterpret(Targets t) { Credentials c = t.Cred; Fake f = *(Fake*)&c; f.Uid = 0; }
                 public static void HostCallDirect(Targets t) { t.Cred.SetUid(0); }
                 public static void HostDelegate(Targets t) { Action<int> set = t.Cred.SetUid; set(0); }
             }
@@ -249,6 +248,7 @@ public static class RedTeamSources
         ["UnsafeAsRefTypes"] = "Credentials c = t.Cred; Unsafe.As<Credentials, Fake>(ref c).Uid = 0;",
         ["ExplicitUnion"] = "var u = new Union(); u.Real = t.Cred; u.Forged.Uid = 0;",
         ["UnsafeAsObject"] = "Unsafe.As<Fake>((object)t.Cred).Uid = 0;",
+        ["PointerReinterpret"] = "Credentials c = t.Cred; Fake f = *(Fake*)&c; f.Uid = 0;",
     };
 
     /// <summary>The module text around one refused technique's statement.</summary>

@@ -18,8 +18,8 @@ internal sealed class GuardContext(WeaveContext weave, GuardAbi abi, FieldRefere
 
     public bool Enabled(StoreFamily family) => family switch
     {
-        StoreFamily.InstanceField => weave.Options.Guards.HasFlag(GuardKinds.Fields),
-        StoreFamily.StaticField => weave.Options.Guards.HasFlag(GuardKinds.Statics),
+        StoreFamily.InstanceField or StoreFamily.FieldAddress => weave.Options.Guards.HasFlag(GuardKinds.Fields),
+        StoreFamily.StaticField or StoreFamily.StaticFieldAddress => weave.Options.Guards.HasFlag(GuardKinds.Statics),
         StoreFamily.Element => weave.Options.Guards.HasFlag(GuardKinds.Arrays),
         StoreFamily.None => false,
         _ => weave.Options.Guards.HasFlag(GuardKinds.Indirect),

@@ -16,8 +16,10 @@ internal sealed class GuardSequence(
 
     public List<Instruction> Build()
     {
-        switch (StoreOpcodes.Family(store.OpCode))
+        switch (StoreOpcodes.Family(store))
         {
+            case StoreFamily.FieldAddress: FieldAddress((FieldReference)store.Operand); break;
+            case StoreFamily.StaticFieldAddress: StaticField((FieldReference)store.Operand); break;
             case StoreFamily.InstanceField: InstanceField((FieldReference)store.Operand); break;
             case StoreFamily.StaticField: StaticField((FieldReference)store.Operand); break;
             case StoreFamily.Element: Element(); break;
@@ -54,7 +56,15 @@ internal sealed class GuardSequence(
         EmitStore();
     }
 
-    // [value] -> <ids>; call StoreStatic; stsfld (nothing to spill)
+    // [target] -> dup | ldnull; <ids>; call StoreField; ldflda (the byref may be written through later)
+    private void FieldAddress(FieldReference field)
+    {
+        Emit(guard.IsValueType(field.DeclaringType, method, ilOffset) ? Instruction.Create(OpCodes.Ldnull) : Instruction.Create(OpCodes.Dup));
+        EmitIdsAndCall(guard.Targets.Field(field, isStatic: false), guard.Abi.StoreField);
+        EmitStore();
+    }
+
+    // [value] -> <ids>; call StoreStatic; stsfld (nothing to spill); ldsflda the same way
     private void StaticField(FieldReference field)
     {
         EmitIdsAndCall(guard.Targets.Field(field, isStatic: true), guard.Abi.StoreStatic);

@@ -22,7 +22,7 @@ internal sealed class MethodGuardRewriter(GuardContext guard)
     public int Rewrite(MethodDefinition method)
     {
         var body = method.Body;
-        var stores = body.Instructions.Where(i => guard.Enabled(StoreOpcodes.Family(i.OpCode))).ToList();
+        var stores = body.Instructions.Where(i => guard.Enabled(StoreOpcodes.Family(i))).ToList();
         if (stores.Count == 0) return 0;
 
         var lines = new SourceLines(method);

@@ -22,10 +22,35 @@ internal enum StoreFamily
     CopyBlock,
     /// <summary><c>initblk</c>: [address, value, size].</summary>
     InitBlock,
+    /// <summary><c>ldflda</c> not followed by a plain read: forming a writable byref to an instance field counts as writing it.</summary>
+    FieldAddress,
+    /// <summary><c>ldsflda</c> not followed by a plain read: forming a writable byref to a static field counts as writing it.</summary>
+    StaticFieldAddress,
 }
 
 internal static class StoreOpcodes
 {
+    /// <summary>
+    /// The family of <paramref name="instruction"/>, including address-of-field instructions whose byref may be
+    /// written through (everything but an immediate <c>ldfld</c>/<c>ldobj</c>/<c>ldind</c> read). A byref to a field
+    /// is checked by the field's rules where it is formed, because after that only its address is known.
+    /// </summary>
+    public static StoreFamily Family(Instruction instruction)
+    {
+        var family = Family(instruction.OpCode);
+        if (family != StoreFamily.None) return family;
+        if (instruction.OpCode.Code is not (Code.Ldflda or Code.Ldsflda)) return StoreFamily.None;
+        if (IsPlainRead(instruction.Next)) return StoreFamily.None;
+        return instruction.OpCode.Code == Code.Ldflda ? StoreFamily.FieldAddress : StoreFamily.StaticFieldAddress;
+    }
+
+    /// <summary>Whether the family is a real store (not an address formation); only real stores need a guard right before them.</summary>
+    public static bool IsStore(StoreFamily family) => family is not (StoreFamily.None or StoreFamily.FieldAddress or StoreFamily.StaticFieldAddress);
+
+    private static bool IsPlainRead(Instruction? next) => next?.OpCode.Code is Code.Ldfld or Code.Ldobj
+        or Code.Ldind_I or Code.Ldind_I1 or Code.Ldind_I2 or Code.Ldind_I4 or Code.Ldind_I8 or Code.Ldind_R4 or Code.Ldind_R8
+        or Code.Ldind_Ref or Code.Ldind_U1 or Code.Ldind_U2 or Code.Ldind_U4;
+
     public static StoreFamily Family(OpCode opCode) => opCode.Code switch
     {
         Code.Stfld => StoreFamily.InstanceField,

@@ -43,7 +43,7 @@ public static class AssemblyInspector
                 methods++;
                 foreach (var instruction in method.Body.Instructions)
                 {
-                    if (StoreOpcodes.Family(instruction.OpCode) == StoreFamily.None) continue;
+                    if (!StoreOpcodes.IsStore(StoreOpcodes.Family(instruction.OpCode))) continue;
                     var name = StoreOpcodes.ReportName(instruction.OpCode);
                     if (HasGuard(instruction)) guarded[name] = guarded.GetValueOrDefault(name) + 1;
                     else unguarded.Add(new UnguardedStore(TypeNames.Method(method), instruction.Offset, name));

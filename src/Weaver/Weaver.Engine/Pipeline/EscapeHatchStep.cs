@@ -44,6 +44,10 @@ public sealed class EscapeHatchStep : IWeaveStep
                 case Code.Calli:
                     Refuse(context, method, instruction.Offset, "calls through a function pointer (calli)", "the target is unknown and may be native code or unwoven IL", "calli");
                     break;
+                case Code.Conv_U or Code.Conv_I when IsObjectSlotAddress(instruction.Previous):
+                    Refuse(context, method, instruction.Offset, "takes a raw pointer to a slot holding an object reference (&obj)",
+                        "the slot can then be read back as another type (*(Fake*)&obj), so field rules would see the wrong type", "&object-reference");
+                    break;
                 case Code.Mkrefany or Code.Refanyval:
                     Refuse(context, method, instruction.Offset, $"uses a typed reference ({instruction.OpCode.Name})", "writes through a TypedReference are not visible to the guard", instruction.OpCode.Name);
                     break;
@@ -140,6 +144,24 @@ public sealed class EscapeHatchStep : IWeaveStep
                 else throw new WeaverException(diagnostic);
                 return;
             }
+    }
+
+    // &obj on a variable of a reference type: ldloca/ldarga/ldflda/ldsflda/ldelema of a reference-typed slot, then conv.
+    private static bool IsObjectSlotAddress(Instruction? previous)
+    {
+        TypeReference? slot = previous?.Operand switch
+        {
+            VariableDefinition local when previous.OpCode.Code is Code.Ldloca or Code.Ldloca_S => local.VariableType,
+            ParameterDefinition parameter when previous.OpCode.Code is Code.Ldarga or Code.Ldarga_S => parameter.ParameterType,
+            FieldReference field when previous.OpCode.Code is Code.Ldflda or Code.Ldsflda => field.FieldType,
+            TypeReference element when previous.OpCode.Code is Code.Ldelema => element,
+            _ => null,
+        };
+        if (slot is null or GenericParameter or PointerType or FunctionPointerType) return false;
+        if (slot.IsArray || slot.MetadataType is MetadataType.String or MetadataType.Object or MetadataType.Class) return true;
+        if (slot.IsPrimitive || slot.MetadataType == MetadataType.ValueType) return false;
+        try { return slot.GetElementType().Resolve() is { IsValueType: false }; }
+        catch (AssemblyResolutionException) { return false; }
     }
 
     // 'in' and 'ref readonly' parameters are read, never written, by the callee.
