@@ -109,6 +109,29 @@ public class RejectionTests
         Assert.Equal("5", Woven.Call(asm, "Ok.C.S", 5));
     }
 
+    [Fact]
+    public void An_address_of_a_dependency_that_escapes_is_a_warning()
+    {
+        var dll = SnippetCompiler.Compile("""
+            using KcrRuntime;
+            namespace Esc { public static class C {
+                static int S, T;
+                [Memoize] public static int M(int x) => x + S;
+                public static void W(int n) { ref int r = ref S; for (int i = 0; i < n; i++) r += i; }
+                public static void Merge(bool b) { ref int r = ref (b ? ref S : ref T); r = 5; }
+                public static void Tracked() { System.Threading.Interlocked.Increment(ref S); }
+            } }
+            """);
+        var result = Weave(dll);
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var warning = Assert.Single(result.Diagnostics, d => d.Code == DiagnosticCodes.MemoizeUntrackedWrite);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Contains("Esc.C::W(", warning.Message);
+        Assert.Contains("System.Int32 Esc.C::S", warning.Message);
+        Assert.Contains("Esc.C::M(System.Int32)", warning.Message);
+        Assert.Contains(result.Diagnostics, d => d.Code == DiagnosticCodes.Memoized && d.Message.Contains("System.Int32 Esc.C::S"));
+    }
+
     private static string Output(string dll) => Path.Combine(Path.GetDirectoryName(dll)!, "woven", Path.GetFileName(dll));
 
     private static WeaveResult Weave(string dll, params string[] memoize) =>
