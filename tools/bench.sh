@@ -50,10 +50,13 @@ fi
 dotnet bench/Weaver.Benchmarks/bin/Release/net10.0/Weaver.Benchmarks.dll \
   --artifacts "$raw" "${job[@]}" "${extra[@]}" | tee "$raw/console.log"
 
-# Keep only this run's reports at the top level.
-rm -f "$results"/*-report-github.md "$results"/*-report.csv "$results"/*.png "$results"/.short
+# A full run replaces every report; a filtered run (--filter) replaces only the classes it ran and appends its setup
+# facts (the last value of a key wins), so one class can be re-run without losing the others.
+if [[ $filter_given == 0 ]]; then
+  rm -f "$results"/*-report-github.md "$results"/*-report.csv "$results"/*.png "$results"/.short "$results/bench-info.jsonl"
+  if [[ $short == 1 ]]; then touch "$results/.short"; fi
+fi
 cp "$raw"/results/*-report-github.md "$raw"/results/*-report.csv "$results"/
-cp "$raw/bench-info.jsonl" "$results"/ 2>/dev/null || true
-[[ $short == 1 ]] && touch "$results/.short"
+cat "$raw/bench-info.jsonl" >> "$results/bench-info.jsonl" 2>/dev/null || true
 dotnet bench/Charts/bin/Release/net10.0/Charts.dll "$results" "$results/bench-info.jsonl"
 echo "results in $results (SUMMARY.md)"

@@ -105,7 +105,7 @@ public class PolicySweepBenchmarks
     public unsafe void Compiled_AddressRanges()
     {
         var m = module;
-        foreach (var a in addresses) Guard.StoreAddress(ref Unsafe.AsRef<byte>((void*)a), 8, AddressTarget, 0, m);
+        foreach (var a in addresses) Guard.StoreAddress(ref Unsafe.AsRef<byte>((void*)a), 1, AddressTarget, 0, m);
     }
 
     /// <summary>The paper's scan of every range.</summary>
@@ -113,7 +113,7 @@ public class PolicySweepBenchmarks
     public int Linear_AddressRanges()
     {
         int hits = 0;
-        foreach (var a in addresses) if (linearRanges.CheckAddress(a, 8) is not null) hits++;
+        foreach (var a in addresses) if (linearRanges.CheckAddress(a, 1) is not null) hits++;
         return hits;
     }
 
