@@ -148,7 +148,21 @@ public sealed class MSBuildIntegrationTests(PackagedProjectFixture fixture) : IC
     }
 
     [Fact]
-    public void S7_The_weaver_tool_installs_from_the_local_feed_and_runs()
+    public void S7_Publish_output_is_woven_and_carries_the_policy()
+    {
+        var publishDirectory = Path.Combine(fixture.Root, "publish");
+        var publish = fixture.Publish(publishDirectory);
+        Assert.True(publish.ExitCode == 0, publish.ToString());
+
+        var published = Path.Combine(publishDirectory, "app.dll");
+        Assert.NotNull(AssemblyFacts.WovenMarker(published));
+        Assert.True(AssemblyFacts.PdbMatches(published));
+        Assert.True(File.Exists(Path.Combine(publishDirectory, "policy.json")));
+        Assert.True(File.Exists(Path.Combine(publishDirectory, "GuardRuntime.dll")));
+    }
+
+    [Fact]
+    public void S8_The_weaver_tool_installs_from_the_local_feed_and_runs()
     {
         var toolPath = Path.Combine(fixture.Root, "tool");
         var install = fixture.Run(ProcessRunner.Dotnet,

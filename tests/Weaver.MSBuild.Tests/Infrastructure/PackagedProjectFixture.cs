@@ -68,6 +68,9 @@ public sealed class PackagedProjectFixture : IDisposable
     /// <summary>`dotnet build` of the consumer project with -v:n (weaver messages are normal importance), no build servers.</summary>
     public BuildRun Build(params string[] extra) => Dotnet(["build", ProjectFile, .. CommonBuildArguments, .. extra]);
 
+    /// <summary>`dotnet publish` (Release, its own obj/ folder) of the consumer project into <paramref name="output"/>.</summary>
+    public BuildRun Publish(string output) => Dotnet(["publish", ProjectFile, "-c", "Release", "-o", output, .. CommonBuildArguments]);
+
     public BuildRun Clean() => Dotnet(["clean", ProjectFile, .. CommonBuildArguments]);
 
     /// <summary>Runs the built app with `dotnet bin/.../app.dll`.</summary>
