@@ -42,10 +42,18 @@ public sealed class PackagedProjectFixture : IDisposable
         Directory.CreateDirectory(ProjectDirectory);
         ChildEnvironment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = PackagesFolder };
 
-        Pack(configuration);
-        WriteProject();
-        FirstBuild = Build();
-        if (FirstBuild.ExitCode != 0) throw new InvalidOperationException($"The first build of the consumer project failed. {FirstBuild}");
+        try
+        {
+            Pack(configuration);
+            WriteProject();
+            FirstBuild = Build();
+            if (FirstBuild.ExitCode != 0) throw new InvalidOperationException($"The first build of the consumer project failed. {FirstBuild}");
+        }
+        catch
+        {
+            Dispose(); // xunit does not dispose a fixture whose constructor threw
+            throw;
+        }
     }
 
     public string RepositoryRoot { get; }
