@@ -18,6 +18,7 @@ namespace GuardRuntime;
 internal sealed class ManagedExtents
 {
     private static readonly Func<object, nuint>? RawDataSize = FindRawDataSize();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, nuint> SizeByType = new();
 
     private readonly InstanceProtection[] protections;
     private Snapshot snapshot = new(-1, [], [], [], [], 0, 0);
@@ -76,7 +77,10 @@ internal sealed class ManagedExtents
         if (instance is string text)
             return ((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(text.AsSpan())), (nuint)text.Length * 2);
         var start = (nuint)Unsafe.AsPointer(ref Unsafe.As<RawObject>(instance).Data);
-        return (start, RawDataSize?.Invoke(instance) ?? FieldBytesEstimate(instance.GetType()));
+        // The field size of a (non-array, non-string) object depends only on its type: ask once per type, not at
+        // every rebuild, which happens after every garbage collection.
+        var size = SizeByType.GetOrAdd(instance.GetType(), static (_, o) => RawDataSize?.Invoke(o) ?? FieldBytesEstimate(o.GetType()), instance);
+        return (start, size);
     }
 
     // The runtime knows each object's field size exactly but does not expose it publicly.

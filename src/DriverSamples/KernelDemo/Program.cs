@@ -21,6 +21,13 @@ var reference = RunTraffic(Path.Combine(unwoven, "E1000e.dll"), withPolicy: fals
 Console.WriteLine($"  unwoven: {reference.Result}");
 var guarded = RunTraffic(Path.Combine(woven, "E1000e.dll"), withPolicy: true);
 Console.WriteLine($"  woven:   {guarded.Result}");
+// --repeat N alternates the two runs N more times: a quick side-by-side look (tools/bench.sh measures properly).
+for (int round = 0; round < Option("--repeat", 0); round++)
+{
+    var u = RunTraffic(Path.Combine(unwoven, "E1000e.dll"), withPolicy: false).Result;
+    var w = RunTraffic(Path.Combine(woven, "E1000e.dll"), withPolicy: true).Result;
+    Console.WriteLine($"  round {round + 1}: unwoven {u.FramesPerSecond:N0} frames/s, woven {w.FramesPerSecond:N0} frames/s, ratio {u.FramesPerSecond / w.FramesPerSecond:F3}");
+}
 bool sameDigest = reference.Result.Digest == guarded.Result.Digest;
 Console.WriteLine($"  digests {(sameDigest ? "match" : "DIFFER")}: 0x{reference.Result.Digest:x16} vs 0x{guarded.Result.Digest:x16}; " +
                   $"violations by the driver: {Violations.Recent().Count(v => v.Module == "E1000e")}");

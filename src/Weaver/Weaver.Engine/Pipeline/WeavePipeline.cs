@@ -6,7 +6,7 @@ namespace Weaver.Engine.Pipeline;
 public sealed record WeaveResult(bool Succeeded, IReadOnlyList<WeaverDiagnostic> Diagnostics, WeaveReport Report);
 
 /// <summary>
-/// Runs the weaving steps in order: load → check → memoize → guard → escape hatches → mark → write.
+/// Runs the weaving steps in order: load → check → memoize → guard → escape hatches → module handle → mark → write.
 /// This is the one engine that the CLI, the MSBuild task and the tests share.
 /// </summary>
 public sealed class WeavePipeline
@@ -14,7 +14,7 @@ public sealed class WeavePipeline
     private readonly IReadOnlyList<IWeaveStep> steps;
 
     /// <summary>A pipeline with the standard steps.</summary>
-    public WeavePipeline() : this([new LoadStep(), new CheckInputStep(), new MemoizeStep(), new GuardStep(), new EscapeHatchStep(), new MarkStep(), new WriteStep()]) { }
+    public WeavePipeline() : this([new LoadStep(), new CheckInputStep(), new MemoizeStep(), new GuardStep(), new EscapeHatchStep(), new ModuleHandleStep(), new MarkStep(), new WriteStep()]) { }
 
     /// <summary>A pipeline with the given steps.</summary>
     public WeavePipeline(IReadOnlyList<IWeaveStep> steps) => this.steps = steps;
