@@ -117,7 +117,9 @@ public sealed partial class ModulePolicy
         // pointers and harmless (never a match) for managed byrefs, even if the GC moves their object right after.
         var at = (nuint)Unsafe.AsPointer(ref address);
         if (ranges.Find(at, length, out var hitStart) is { Action: not GuardAction.Allow } verdict)
-            Enforce(module, verdict, targetId, siteId, $"address 0x{at:x}+{length}, {at - hitStart} bytes into the region");
+            Enforce(module, verdict, targetId, siteId, at >= hitStart
+                ? $"address 0x{at:x}+{length}, {at - hitStart} bytes into the region"
+                : $"address 0x{at:x}+{length}, starting {hitStart - at} bytes before the region and running into it");
         // A pointer or byref into a protected object or array (a fixed pointer, a ref local, a span) is caught by
         // the object's current address.
         else if (managed.Find(at, length) is { Verdict.Action: not GuardAction.Allow } hit)
