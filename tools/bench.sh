@@ -53,8 +53,11 @@ dotnet bench/Weaver.Benchmarks/bin/Release/net10.0/Weaver.Benchmarks.dll \
 # A full run replaces every report; a filtered run (--filter) replaces only the classes it ran and appends its setup
 # facts (the last value of a key wins), so one class can be re-run without losing the others.
 if [[ $filter_given == 0 ]]; then
-  rm -f "$results"/*-report-github.md "$results"/*-report.csv "$results"/*.png "$results"/.short "$results/bench-info.jsonl"
+  rm -f "$results"/*-report-github.md "$results"/*-report.csv "$results"/*.png "$results"/.short "$results"/.mixed "$results/bench-info.jsonl"
   if [[ $short == 1 ]]; then touch "$results/.short"; fi
+elif [[ -f "$results/.short" && $short == 0 ]] || [[ ! -f "$results/.short" && ! -f "$results/.mixed" && $short == 1 ]]; then
+  # A filtered re-run in the other mode: the folder now holds both kinds of report, and SUMMARY.md says so.
+  rm -f "$results/.short"; touch "$results/.mixed"
 fi
 cp "$raw"/results/*-report-github.md "$raw"/results/*-report.csv "$results"/
 cat "$raw/bench-info.jsonl" >> "$results/bench-info.jsonl" 2>/dev/null || true
