@@ -89,28 +89,7 @@ public sealed class WeaveTask : MSBuildTask
     }
 
     /// <summary>Parses <c>WeaverGuards</c>; empty means all.</summary>
-    public static bool TryParseGuards(string? text, out GuardKinds kinds, out string? bad)
-    {
-        bad = null;
-        if (string.IsNullOrWhiteSpace(text)) { kinds = GuardKinds.All; return true; }
-        kinds = GuardKinds.None;
-        foreach (var part in text.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            GuardKinds? kind = part.ToLowerInvariant() switch
-            {
-                "all" => GuardKinds.All,
-                "none" => GuardKinds.None,
-                "fields" => GuardKinds.Fields,
-                "statics" => GuardKinds.Statics,
-                "arrays" => GuardKinds.Arrays,
-                "indirect" => GuardKinds.Indirect,
-                _ => null,
-            };
-            if (kind is null) { bad = part; return false; }
-            kinds |= kind.Value;
-        }
-        return true;
-    }
+    public static bool TryParseGuards(string? text, out GuardKinds kinds, out string? bad) => GuardKindsParser.TryParse(text, out kinds, out bad);
 
     // References come from @(ReferencePath) only (never from bin/ or the GAC-like probing of a resolver), so the
     // weave sees exactly what the compiler saw.

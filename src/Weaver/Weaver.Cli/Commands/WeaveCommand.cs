@@ -37,7 +37,7 @@ internal static class WeaveCommand
         command.SetAction(parse =>
         {
             var inputPath = parse.GetValue(input)!;
-            if (!TryParseGuards(parse.GetValue(guards)!, out var kinds, out var bad))
+            if (!GuardKindsParser.TryParse(parse.GetValue(guards), out var kinds, out var bad))
             {
                 Console.Error.WriteLine($"weaver: error {DiagnosticCodes.BadOption}: --guards: unknown kind '{bad}' (use all, none, fields, statics, arrays, indirect).");
                 return ExitCodes.Usage;
@@ -67,27 +67,5 @@ internal static class WeaveCommand
             if (d.Severity == DiagnosticSeverity.Message && quiet) continue;
             (d.Severity == DiagnosticSeverity.Message ? Console.Out : Console.Error).WriteLine(d);
         }
-    }
-
-    private static bool TryParseGuards(string text, out GuardKinds kinds, out string? bad)
-    {
-        kinds = GuardKinds.None;
-        bad = null;
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            GuardKinds? kind = part.ToLowerInvariant() switch
-            {
-                "all" => GuardKinds.All,
-                "none" => GuardKinds.None,
-                "fields" => GuardKinds.Fields,
-                "statics" => GuardKinds.Statics,
-                "arrays" => GuardKinds.Arrays,
-                "indirect" => GuardKinds.Indirect,
-                _ => null,
-            };
-            if (kind is null) { bad = part; return false; }
-            kinds |= kind.Value;
-        }
-        return true;
     }
 }

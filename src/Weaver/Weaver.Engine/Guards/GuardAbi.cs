@@ -11,13 +11,7 @@ internal sealed class GuardAbi
 {
     public GuardAbi(ModuleDefinition module)
     {
-        var runtimeName = typeof(GuardRuntime.Guard).Assembly.GetName();
-        var runtime = module.AssemblyReferences.FirstOrDefault(r => r.Name == runtimeName.Name);
-        if (runtime is null)
-        {
-            runtime = new AssemblyNameReference(runtimeName.Name, runtimeName.Version);
-            module.AssemblyReferences.Add(runtime);
-        }
+        var runtime = RuntimeReferences.Get(module, typeof(GuardRuntime.Guard).Assembly);
         var ts = module.TypeSystem;
         ModuleGuard = new TypeReference("GuardRuntime", "ModuleGuard", module, runtime);
         var guard = new TypeReference("GuardRuntime", "Guard", module, runtime);

@@ -21,13 +21,7 @@ internal sealed class KcrAbi
     public KcrAbi(ModuleDefinition module)
     {
         this.module = module;
-        var runtimeName = typeof(KcrRuntime.Kcr).Assembly.GetName();
-        var runtime = module.AssemblyReferences.FirstOrDefault(r => r.Name == runtimeName.Name);
-        if (runtime is null)
-        {
-            runtime = new AssemblyNameReference(runtimeName.Name, runtimeName.Version);
-            module.AssemblyReferences.Add(runtime);
-        }
+        var runtime = RuntimeReferences.Get(module, typeof(KcrRuntime.Kcr).Assembly);
         var ts = module.TypeSystem;
         Kcr = new TypeReference("KcrRuntime", "Kcr", module, runtime);
         MemoTable = new TypeReference("KcrRuntime", "MemoTable", module, runtime);

@@ -14,7 +14,13 @@ public sealed class WeavePipeline
     private readonly IReadOnlyList<IWeaveStep> steps;
 
     /// <summary>A pipeline with the standard steps.</summary>
-    public WeavePipeline() : this([new LoadStep(), new CheckInputStep(), new MemoizeStep(), new GuardStep(), new EscapeHatchStep(), new ModuleHandleStep(), new MarkStep(), new WriteStep()]) { }
+    public WeavePipeline() : this(DefaultSteps()) { }
+
+    private static IReadOnlyList<IWeaveStep> DefaultSteps()
+    {
+        return [new LoadStep(), new CheckInputStep(), new MemoizeStep(), new GuardStep(), new EscapeHatchStep(),
+            new ModuleHandleStep(), new MarkStep(), new WriteStep()];
+    }
 
     /// <summary>A pipeline with the given steps.</summary>
     public WeavePipeline(IReadOnlyList<IWeaveStep> steps) => this.steps = steps;
