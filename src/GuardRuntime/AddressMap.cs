@@ -76,9 +76,16 @@ public sealed class AddressMap
     }
 
     /// <summary>The strictest verdict of an interval that <c>[address, address + length)</c> touches, or null.</summary>
-    public Verdict? Find(nuint address, nuint length, out nuint hitStart)
+    public Verdict? Find(nuint address, nuint length, out nuint hitStart) => Find(address, length, out hitStart, out _);
+
+    /// <summary>
+    /// Like <see cref="Find(nuint, nuint, out nuint)"/>; <paramref name="inside"/> says whether the whole write lies
+    /// inside one interval (so it cannot touch memory outside the registered ranges, such as the GC heap).
+    /// </summary>
+    internal Verdict? Find(nuint address, nuint length, out nuint hitStart, out bool inside)
     {
         hitStart = 0;
+        inside = false;
         var last = address + (length == 0 ? 1 : length);
         if (last < address) last = nuint.MaxValue; // a length that wraps touches everything above address
         // Binary search for the last interval starting at or below address; it and the ones after it that start
@@ -89,6 +96,7 @@ public sealed class AddressMap
             int mid = (lo + hi) >>> 1;
             if (starts[mid] <= address) { first = mid; lo = mid + 1; } else hi = mid - 1;
         }
+        inside = starts.Length > 0 && starts[first] <= address && last <= ends[first];
         Verdict? best = null;
         for (int i = first; i < starts.Length && starts[i] < last; i++)
         {

@@ -5,7 +5,7 @@ namespace GuardRuntime;
 /// its cost grows with the policy. Verdicts are the same as the compiled policy's (<see cref="AddressMap"/> and the
 /// instance table): the strictest action of the regions the store touches, the first listed at equal action.
 /// </summary>
-/// <remarks>Not used by <see cref="Guard"/>; compare it with <see cref="AddressMap.Find"/> for 1 to 10,000 regions.</remarks>
+/// <remarks>Not used by <see cref="Guard"/>; compare it with <see cref="AddressMap.Find(nuint, nuint, out nuint)"/> for 1 to 10,000 regions.</remarks>
 public sealed class LinearScanGuard
 {
     private readonly AddressRegion[] ranges;

@@ -116,13 +116,15 @@ public sealed partial class ModulePolicy
         // An unmanaged range never overlaps the GC heap, so comparing the byref's current address is exact for
         // pointers and harmless (never a match) for managed byrefs, even if the GC moves their object right after.
         var at = (nuint)Unsafe.AsPointer(ref address);
-        if (ranges.Find(at, length, out var hitStart) is { Action: not GuardAction.Allow } verdict)
+        var inRange = ranges.Find(at, length, out var hitStart, out var inside);
+        if (inRange is { Action: not GuardAction.Allow } verdict)
             Enforce(module, verdict, targetId, siteId, at >= hitStart
                 ? $"address 0x{at:x}+{length}, {at - hitStart} bytes into the region"
                 : $"address 0x{at:x}+{length}, starting {hitStart - at} bytes before the region and running into it");
         // A pointer or byref into a protected object or array (a fixed pointer, a ref local, a span) is caught by
-        // the object's current address.
-        else if (managed.Find(at, length) is { Verdict.Action: not GuardAction.Allow } hit)
+        // the object's current address. A write that lies wholly inside a registered unmanaged range (a device window
+        // the module is allowed to write) cannot touch the GC heap, so that lookup is skipped for it.
+        else if (!inside && managed.Find(at, length) is { Verdict.Action: not GuardAction.Allow } hit)
             Enforce(module, hit.Verdict, targetId, siteId, $"address 0x{at:x}+{length} inside a protected {hit.Region.Instance.GetType().Name}");
     }
 

@@ -36,6 +36,25 @@ public sealed class AddressMapTests
     }
 
     [Fact]
+    public void A_write_is_inside_only_when_one_interval_holds_all_of_it()
+    {
+        var allow = V(GuardAction.Allow, "dev");
+        var deny = V(GuardAction.Throw, "other");
+        var map = AddressMap.Build([(new AddressRegion("dev", 1000, 100), allow), (new AddressRegion("other", 1100, 50), deny)]);
+
+        Assert.NotNull(map.Find(1000, 8, out _, out var inside));
+        Assert.True(inside);                                  // wholly in the device window: cannot reach the GC heap
+        map.Find(1096, 8, out _, out inside);
+        Assert.False(inside);                                 // runs into the next interval
+        map.Find(1140, 20, out _, out inside);
+        Assert.False(inside);                                 // runs past the last interval
+        Assert.Null(map.Find(900, 8, out _, out inside));
+        Assert.False(inside);                                 // outside every range
+        Assert.Null(AddressMap.Empty.Find(0, 1, out _, out inside));
+        Assert.False(inside);
+    }
+
+    [Fact]
     public void Random_maps_agree_with_a_brute_force_scan_and_with_the_linear_guard()
     {
         var random = new Random(12345);

@@ -85,6 +85,10 @@ public sealed class DriverInstance : IDisposable
         Regions.Protect(Host.Scheduler.Current, ProtectedRegionNames.CurrentTask);
         Regions.ProtectRange(Host.Blk0.Bar0!.Base, Host.Blk0.Bar0.Length, ProtectedRegionNames.Blk0Mmio);
         Regions.ProtectRange(Host.Blk0Dma.Address, Host.Blk0Dma.Length, ProtectedRegionNames.Blk0Dma);
+        // The driver's own device windows, which the policy lets only the driver write (as in the demo's policy).
+        Regions.ProtectRange(Host.Nic0.Bar0!.Base, Host.Nic0.Bar0.Length, ProtectedRegionNames.Nic0Mmio);
+        foreach (var window in Host.Dma.Windows.Where(w => w.Owner == Host.Nic0.Name))
+            Regions.ProtectRange(window.Address, window.Length, ProtectedRegionNames.Nic0Dma);
     }
 
     /// <summary>
