@@ -56,20 +56,7 @@ public static class MemoCli
 {
     public static (int ExitCode, string Output) Run(params string[] args)
     {
-        var weaver = Path.Combine(AppContext.BaseDirectory, "weaver.dll");
-        Assert.True(File.Exists(weaver), $"weaver.dll is not next to the tests ({weaver})");
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
-        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(weaver);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("weaver " + string.Join(' ', args));
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        var result = Infrastructure.WeaverCli.Run(args);
+        return (result.ExitCode, result.All);
     }
 }
