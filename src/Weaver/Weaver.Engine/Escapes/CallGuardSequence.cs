@@ -45,8 +45,8 @@ internal sealed class CallGuardSequence(GuardContext guard, MethodDefinition met
         }
         if (spilled is not null)
             foreach (var local in spilled) Emit(Instruction.Create(OpCodes.Ldloc, local));
-        foreach (var prefix in prefixes) Emit(Clone(prefix));
-        Emit(Clone(call));
+        foreach (var prefix in prefixes) Emit(GuardContext.Copy(prefix));
+        Emit(GuardContext.Copy(call));
         return code;
     }
 
@@ -144,21 +144,7 @@ internal sealed class CallGuardSequence(GuardContext guard, MethodDefinition met
         Emit(Instruction.Create(OpCodes.Conv_U));
     }
 
-    private void EmitIds(int targetId, MethodReference check)
-    {
-        Emit(Instruction.Create(OpCodes.Ldc_I4, targetId));
-        Emit(Instruction.Create(OpCodes.Ldc_I4, guard.Sites.Add(method, ilOffset, targetId, lines)));
-        Emit(Instruction.Create(OpCodes.Ldsfld, guard.ModuleField));
-        Emit(Instruction.Create(OpCodes.Call, check));
-    }
-
-    private static Instruction Clone(Instruction original)
-    {
-        var clone = Instruction.Create(OpCodes.Nop);
-        clone.OpCode = original.OpCode;
-        clone.Operand = original.Operand;
-        return clone;
-    }
+    private void EmitIds(int targetId, MethodReference check) => code.AddRange(guard.CheckCall(method, ilOffset, lines, targetId, check));
 
     private void Emit(Instruction instruction) => code.Add(instruction);
 }

@@ -1,4 +1,5 @@
 using Mono.Cecil;
+using Mono.Cecil.Cil;
 using Weaver.Engine.Diagnostics;
 using Weaver.Engine.Pipeline;
 
@@ -15,6 +16,28 @@ internal sealed class GuardContext(WeaveContext weave, GuardAbi abi, FieldRefere
     public TargetTable Targets { get; } = new(weave.Module);
     public SiteTable Sites { get; } = new();
     public WeaveReport Report => weave.Report;
+
+    /// <summary>
+    /// The instructions that end every guard: the target id, the site id (the site is recorded now, at
+    /// <paramref name="ilOffset"/> of the original body), the module handle and the call to <paramref name="check"/>.
+    /// </summary>
+    public IEnumerable<Instruction> CheckCall(MethodDefinition method, int ilOffset, SourceLines lines, int targetId, MethodReference check)
+    {
+        yield return Instruction.Create(OpCodes.Ldc_I4, targetId);
+        yield return Instruction.Create(OpCodes.Ldc_I4, Sites.Add(method, ilOffset, targetId, lines));
+        yield return Instruction.Create(OpCodes.Ldsfld, ModuleField);
+        yield return Instruction.Create(OpCodes.Call, check);
+    }
+
+    /// <summary>A new instruction with the opcode and operand of <paramref name="original"/>.</summary>
+    public static Instruction Copy(Instruction original)
+    {
+        // Instruction.Create has one overload per operand type; going through Nop copies any operand as it is.
+        var copy = Instruction.Create(OpCodes.Nop);
+        copy.OpCode = original.OpCode;
+        copy.Operand = original.Operand;
+        return copy;
+    }
 
     public bool Enabled(StoreFamily family) => family switch
     {

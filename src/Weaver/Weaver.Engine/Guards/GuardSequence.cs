@@ -123,7 +123,7 @@ internal sealed class GuardSequence(
         EmitSize(type, null);
         EmitIdsAndCall(guard.Targets.Address(), guard.Abi.StoreAddress);
         Emit(OpCodes.Ldloc, value);
-        foreach (var prefix in prefixes) Emit(CloneOf(prefix));
+        foreach (var prefix in prefixes) Emit(GuardContext.Copy(prefix));
         Emit(OpCodes.Stobj, type);
     }
 
@@ -144,14 +144,8 @@ internal sealed class GuardSequence(
         EmitStore();
     }
 
-    private void EmitIdsAndCall(int targetId, MethodReference check)
-    {
-        var siteId = guard.Sites.Add(method, ilOffset, targetId, lines);
-        Emit(Instruction.Create(OpCodes.Ldc_I4, targetId));
-        Emit(Instruction.Create(OpCodes.Ldc_I4, siteId));
-        Emit(OpCodes.Ldsfld, guard.ModuleField);
-        Emit(OpCodes.Call, check);
-    }
+    private void EmitIdsAndCall(int targetId, MethodReference check) =>
+        code.AddRange(guard.CheckCall(method, ilOffset, lines, targetId, check));
 
     private void EmitSize(TypeReference? type, string? storageClass)
     {
@@ -164,16 +158,8 @@ internal sealed class GuardSequence(
     // The original prefixes go right before the store again, then the store itself.
     private void EmitStore()
     {
-        foreach (var prefix in prefixes) Emit(CloneOf(prefix));
-        Emit(CloneOf(store));
-    }
-
-    private static Instruction CloneOf(Instruction original)
-    {
-        var clone = Instruction.Create(OpCodes.Nop);
-        clone.OpCode = original.OpCode;
-        clone.Operand = original.Operand;
-        return clone;
+        foreach (var prefix in prefixes) Emit(GuardContext.Copy(prefix));
+        Emit(GuardContext.Copy(store));
     }
 
     private TypeReference ValueTypeOf(Code code) => StoreOpcodes.StorageClass(code) switch

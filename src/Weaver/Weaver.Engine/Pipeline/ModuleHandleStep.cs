@@ -35,9 +35,7 @@ public sealed class ModuleHandleStep : IWeaveStep
                 // The prologue takes the place of the first instruction (so anything that targeted it, a loop back
                 // edge or a try start included, now runs the prologue first: harmless), then the instruction follows.
                 var first = body.Instructions[0];
-                var original = Instruction.Create(OpCodes.Nop);
-                original.OpCode = first.OpCode;
-                original.Operand = first.Operand;
+                var original = Guards.GuardContext.Copy(first);
                 first.OpCode = OpCodes.Ldsfld;
                 first.Operand = field;
                 var il = body.GetILProcessor();
