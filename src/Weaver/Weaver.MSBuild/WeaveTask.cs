@@ -41,6 +41,12 @@ public sealed class WeaveTask : MSBuildTask
     /// <summary>A strong-name key file to re-sign a strong-named assembly with, or empty.</summary>
     public string? KeyFile { get; set; }
 
+    /// <summary>
+    /// Whether the project is a trusted host assembly that may use the runtimes' control API (<c>WeaverTrustedHost</c>).
+    /// Set by whoever builds it; a module cannot claim it.
+    /// </summary>
+    public bool TrustedHost { get; set; }
+
     /// <summary>Whether the assembly was rewritten (false when it was already woven).</summary>
     [Output]
     public bool Woven { get; private set; }
@@ -68,6 +74,7 @@ public sealed class WeaveTask : MSBuildTask
                 Memoize = Memoize.Select(m => m.Trim()).Where(m => m.Length > 0).ToArray(),
                 ReportPath = string.IsNullOrWhiteSpace(Report) ? null : Path.GetFullPath(Report),
                 KeyFile = string.IsNullOrWhiteSpace(KeyFile) ? null : Path.GetFullPath(KeyFile),
+                TrustedHost = TrustedHost,
             };
             if (options.ReportPath is { } reportPath) Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
 

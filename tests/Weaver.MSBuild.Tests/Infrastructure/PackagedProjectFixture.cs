@@ -16,7 +16,7 @@ public sealed record BuildRun(int ExitCode, string Log)
 }
 
 /// <summary>
-/// Packs GuardRuntime, KcrRuntime, Weaver.MSBuild and Weaver.Tool once, with a version unique to this run, into a
+/// Packs the runtimes (ABI and host packages), Weaver.MSBuild and Weaver.Tool once, with a version unique to this run, into a
 /// temporary local feed, and creates ONE fresh console project that references Weaver.MSBuild from it, restored into
 /// a fresh NuGet packages folder (so no cached package from an earlier run can hide a bug), and builds it once.
 /// </summary>
@@ -106,8 +106,10 @@ public sealed class PackagedProjectFixture : IDisposable
         var solution = Path.Combine(Root, "pack.slnx");
         File.WriteAllText(solution, $"""
             <Solution>
-              <Project Path="{Project("src/GuardRuntime/GuardRuntime.csproj")}" />
-              <Project Path="{Project("src/KcrRuntime/KcrRuntime.csproj")}" />
+              <Project Path="{Project("src/GuardRuntime/Abi/GuardRuntime.Abi.csproj")}" />
+              <Project Path="{Project("src/GuardRuntime/Host/GuardRuntime.csproj")}" />
+              <Project Path="{Project("src/KcrRuntime/Abi/KcrRuntime.Abi.csproj")}" />
+              <Project Path="{Project("src/KcrRuntime/Host/KcrRuntime.csproj")}" />
               <Project Path="{Project("src/Weaver/Weaver.MSBuild/Weaver.MSBuild.csproj")}" />
               <Project Path="{Project("src/Weaver/Weaver.Cli/Weaver.Cli.csproj")}" />
               <Project Path="{Project("src/Weaver/Weaver.Engine/Weaver.Engine.csproj")}" />
@@ -117,7 +119,7 @@ public sealed class PackagedProjectFixture : IDisposable
             ["pack", solution, "-c", configuration, "--no-build", "-nodeReuse:false", "-tl:off",
              $"-p:Version={Version}", $"-p:NuspecOutputPath={Path.Combine(Root, "nuspec")}{Path.DirectorySeparatorChar}", "-o", Feed],
             Root, ChildEnvironment);
-        foreach (var id in new[] { "GuardRuntime", "KcrRuntime", "Weaver.MSBuild", "Weaver.Tool" })
+        foreach (var id in new[] { "GuardRuntime.Abi", "GuardRuntime", "KcrRuntime.Abi", "KcrRuntime", "Weaver.MSBuild", "Weaver.Tool" })
             if (result.ExitCode != 0 || !File.Exists(Path.Combine(Feed, $"{id}.{Version}.nupkg")))
                 throw new InvalidOperationException($"Packing failed ({id}.{Version}.nupkg missing). {result}");
     }

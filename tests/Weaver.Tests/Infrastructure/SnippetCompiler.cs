@@ -7,13 +7,19 @@ namespace Weaver.Tests.Infrastructure;
 
 /// <summary>
 /// Compiles C# snippets with Roslyn into real assemblies (with portable PDBs) in a temporary folder, so that each
-/// test weaves exactly the IL the C# compiler emits for a construct. Snippets may use GuardRuntime and KcrRuntime ([Memoize]).
+/// test weaves exactly the IL the C# compiler emits for a construct. Snippets may reference the ABI assemblies (GuardRuntime.Abi, and KcrRuntime.Abi for [Memoize]); a module never sees the hosts.
 /// </summary>
 public static class SnippetCompiler
 {
     private static readonly Lazy<ImmutableArray<MetadataReference>> FrameworkReferences = new(() =>
         [.. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll" or "GuardRuntime.dll" or "KcrRuntime.dll")
+            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll" or "GuardRuntime.Abi.dll" or "KcrRuntime.Abi.dll")
+            .Select(p => MetadataReference.CreateFromFile(p))]);
+
+    // Host snippets (a kernel that configures policies) also see the host runtimes; modules never do.
+    private static readonly Lazy<ImmutableArray<MetadataReference>> HostReferences = new(() =>
+        [.. FrameworkReferences.Value, .. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => Path.GetFileName(p) is "GuardRuntime.dll" or "KcrRuntime.dll")
             .Select(p => MetadataReference.CreateFromFile(p))]);
 
     private static int counter;
@@ -27,14 +33,15 @@ public static class SnippetCompiler
     }
 
     /// <summary>Compiles <paramref name="source"/> into <c>{name}.dll</c> (+ .pdb) in a fresh folder; returns the dll path.</summary>
-    public static string Compile(string source, string? name = null, bool optimize = true, IEnumerable<string>? extraReferences = null)
+    public static string Compile(string source, string? name = null, bool optimize = true, IEnumerable<string>? extraReferences = null,
+        bool host = false)
     {
         name ??= "Snippet" + Interlocked.Increment(ref counter);
         var dir = NewDirectory(name);
         var sourcePath = Path.Combine(dir, name + ".cs");
         File.WriteAllText(sourcePath, source);
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: sourcePath, encoding: System.Text.Encoding.UTF8);
-        var references = FrameworkReferences.Value.AddRange((extraReferences ?? []).Select(p => MetadataReference.CreateFromFile(p)));
+        var references = (host ? HostReferences : FrameworkReferences).Value.AddRange((extraReferences ?? []).Select(p => MetadataReference.CreateFromFile(p)));
         var compilation = CSharpCompilation.Create(name, [tree], references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: optimize ? OptimizationLevel.Release : OptimizationLevel.Debug,
                 allowUnsafe: true, nullableContextOptions: NullableContextOptions.Disable));

@@ -43,7 +43,7 @@ public static class Woven
 
         protected override Assembly? Load(AssemblyName name)
         {
-            if (name.Name is "GuardRuntime" or "KcrRuntime") return null;
+            if (GuardRuntime.Abi.AbiDescriptor.IsRuntimeAssembly(name.Name)) return null;
             var candidate = Path.Combine(directory, name.Name + ".dll");
             return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
         }

@@ -56,7 +56,7 @@ public static class RedTeamHarness
 {
     public const string ModuleName = "RtModule";
 
-    private static readonly Lazy<string> KernelDll = new(() => SnippetCompiler.Compile(RedTeamSources.Kernel, "RtKernel"));
+    private static readonly Lazy<string> KernelDll = new(() => SnippetCompiler.Compile(RedTeamSources.Kernel, "RtKernel", host: true));
     private static readonly Lazy<byte[]> PayloadBytes = new(() => File.ReadAllBytes(SnippetCompiler.Compile(RedTeamSources.Payload, "RtPayload")));
     private static readonly Lazy<string> WovenModule = new(() => Woven.Weave(CompileModule(RedTeamSources.Module, ModuleName)));
     private static readonly Dictionary<string, string> RefusedDlls = [];

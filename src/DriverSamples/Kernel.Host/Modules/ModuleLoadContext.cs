@@ -13,7 +13,7 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
 {
     /// <summary>Assemblies always shared with the host.</summary>
     public static readonly IReadOnlySet<string> SharedAssemblies =
-        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Kernel.Host", "GuardRuntime", "KcrRuntime" };
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Kernel.Host", "GuardRuntime", "GuardRuntime.Abi", "KcrRuntime", "KcrRuntime.Abi" };
 
     private readonly string directory;
 

@@ -28,11 +28,15 @@ internal static class WeaveCommand
         {
             Description = "Keep an API no guard can check (reflection writes, code generation, P/Invoke, calli) in a trusted module: Type::Method, a prefix ending in *, or * (repeatable). Refused by default.",
         };
+        var trustedHost = new Option<bool>("--trusted-host")
+        {
+            Description = "The input is a trusted host assembly that may use the runtimes' control API (policies, regions, memo tables). Never for a module you did not write.",
+        };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only warnings and errors." };
 
         var command = new Command("weave", "Insert a guard before every store of an assembly (and memoize [Memoize] methods).")
         {
-            input, output, guards, references, memoize, allowUnchecked, report, key, quiet,
+            input, output, guards, references, memoize, allowUnchecked, trustedHost, report, key, quiet,
         };
         command.SetAction(parse =>
         {
@@ -52,6 +56,7 @@ internal static class WeaveCommand
                 AllowUnchecked = parse.GetValue(allowUnchecked) ?? [],
                 ReportPath = parse.GetValue(report),
                 KeyFile = parse.GetValue(key),
+                TrustedHost = parse.GetValue(trustedHost),
             };
             var result = new WeavePipeline().Run(options);
             Print(result.Diagnostics, parse.GetValue(quiet));

@@ -13,7 +13,7 @@ internal sealed class GuardAbi
     {
         var runtime = RuntimeReferences.Get(module, typeof(GuardRuntime.Guard).Assembly);
         var ts = module.TypeSystem;
-        ModuleGuard = new TypeReference("GuardRuntime", "ModuleGuard", module, runtime);
+        ModuleGuard = new TypeReference("GuardRuntime", nameof(GuardRuntime.ModuleHandle), module, runtime);
         var guard = new TypeReference("GuardRuntime", "Guard", module, runtime);
         var typeHandle = new TypeReference("System", "RuntimeTypeHandle", module, ts.CoreLibrary, valueType: true);
         var byteRef = new ByReferenceType(ts.Byte);

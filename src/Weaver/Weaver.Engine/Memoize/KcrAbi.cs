@@ -3,9 +3,9 @@ using Mono.Cecil;
 namespace Weaver.Engine.Memoize;
 
 /// <summary>
-/// References to the KCR runtime (<c>KcrRuntime.dll</c>) built directly in the woven module, like
+/// References to the KCR runtime (<c>KcrRuntime.Abi.dll</c>) built directly in the woven module, like
 /// <see cref="Guards.GuardAbi"/>: signature types come from the module's own core library, and the only assembly
-/// reference weaving adds is KcrRuntime itself (never the weaver's framework). The shapes follow
+/// reference weaving adds is KcrRuntime.Abi itself (never the weaver's framework). The shapes follow
 /// <c>src/KcrRuntime/README.md</c>.
 /// </summary>
 internal sealed class KcrAbi
@@ -21,9 +21,9 @@ internal sealed class KcrAbi
     public KcrAbi(ModuleDefinition module)
     {
         this.module = module;
-        var runtime = RuntimeReferences.Get(module, typeof(KcrRuntime.Kcr).Assembly);
+        var runtime = RuntimeReferences.Get(module, typeof(KcrRuntime.MemoTable).Assembly);
         var ts = module.TypeSystem;
-        Kcr = new TypeReference("KcrRuntime", "Kcr", module, runtime);
+        Memo = new TypeReference("KcrRuntime", nameof(KcrRuntime.Memo), module, runtime);
         MemoTable = new TypeReference("KcrRuntime", "MemoTable", module, runtime);
         KeyBuilder = new TypeReference("KcrRuntime", "KeyBuilder", module, runtime, valueType: true);
         var options = new TypeReference("KcrRuntime", "KcrOptions", module, runtime);
@@ -32,7 +32,7 @@ internal sealed class KcrAbi
 
         OptionsCreate = Static(options, "Create", options, ts.Int32, ts.Int32, ts.Int32, ts.Int32);
         DependsOn = Instance(MemoTable, "DependsOn", ts.Void, ts.String);
-        InvalidateDependents = Static(Kcr, "InvalidateDependents", ts.Void, ts.String);
+        InvalidateDependents = Static(Memo, nameof(KcrRuntime.Memo.InvalidateDependents), ts.Void, ts.String);
         KeyBuilderCtor = Instance(KeyBuilder, ".ctor", ts.Void, new PointerType(ts.Byte), ts.Int32, MemoTable);
         Dispose = Instance(KeyBuilder, "Dispose", ts.Void);
 
@@ -52,7 +52,7 @@ internal sealed class KcrAbi
         addBlittableArray = GenericAdd("AddBlittableArray", t => new ArrayType(t));
     }
 
-    public TypeReference Kcr { get; }
+    public TypeReference Memo { get; }
     public TypeReference MemoTable { get; }
     public TypeReference KeyBuilder { get; }
     public MethodReference OptionsCreate { get; }

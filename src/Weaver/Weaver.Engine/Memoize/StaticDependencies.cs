@@ -8,7 +8,7 @@ namespace Weaver.Engine.Memoize;
 /// <summary>
 /// Which static fields a memoized method reads (<c>ldsfld</c>/<c>ldsflda</c> in its body and, transitively, in the
 /// module's own methods it calls, to a bounded depth), and the invalidation after every store to such a field anywhere
-/// in the module (README section 5): <c>ldstr "&lt;field&gt;"; call Kcr::InvalidateDependents(string)</c>, emitted
+/// in the module (README section 5): <c>ldstr "&lt;field&gt;"; call Memo::InvalidateDependents(string)</c>, emitted
 /// <em>after</em> the store. Read-only fields (written only by their type initializer, which runs before any read)
 /// and literals are not dependencies.
 /// </summary>

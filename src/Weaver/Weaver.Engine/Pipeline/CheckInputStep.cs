@@ -34,7 +34,8 @@ public sealed class CheckInputStep : IWeaveStep
         if ((module.Attributes & ModuleAttributes.ILOnly) == 0)
             throw context.Fail(DiagnosticCodes.BadImage, $"'{assembly.Name.Name}' is a mixed-mode (native + IL) assembly, which cannot be rewritten.");
 
-        RejectForgedGuardCalls(context);
+        RejectInjectedTypes(context);
+        RuntimeBoundary.Check(context);
 
         if (assembly.Name.HasPublicKey && context.Options.KeyFile is null)
             context.Add(DiagnosticCodes.StrongName, DiagnosticSeverity.Warning,
@@ -43,21 +44,13 @@ public sealed class CheckInputStep : IWeaveStep
             throw context.Fail(DiagnosticCodes.StrongName, $"The strong-name key file '{key}' does not exist.");
     }
 
-    // A module that calls the guard ABI itself could pass target ids of its own choosing, or pretend to be
-    // another module; such an input is refused rather than woven.
-    private static void RejectForgedGuardCalls(WeaveContext context)
+    // The weaver's own injected types are recognised by name in woven output; an input may not bring its own.
+    private static void RejectInjectedTypes(WeaveContext context)
     {
         foreach (var type in context.Module.GetTypes())
-        {
             if (type.Name == WeaverInfo.GuardHolderName)
-                throw context.Fail(DiagnosticCodes.ForgedGuardCalls, $"The input defines a type named {WeaverInfo.GuardHolderName}, which only the weaver may create.");
-            foreach (var method in type.Methods.Where(m => m.HasBody))
-                foreach (var instruction in method.Body.Instructions)
-                    if (instruction.Operand is MemberReference member && IsGuardAbi(member))
-                        throw new WeaverException(new WeaverDiagnostic(DiagnosticCodes.ForgedGuardCalls, DiagnosticSeverity.Error,
-                            $"{method.FullName} at IL_{instruction.Offset:x4} uses the guard runtime's internals ({member.FullName}) itself; a module may not call the guard ABI.",
-                            context.Options.InputPath));
-        }
+                context.Add(DiagnosticCodes.ForgedGuardCalls, DiagnosticSeverity.Error,
+                    $"The input defines a type named {WeaverInfo.GuardHolderName}, which only the weaver may create.");
     }
 
     // A metadata-only image (Roslyn's EmitOptions(metadataOnly: true) keeps private members and so omits
@@ -66,11 +59,5 @@ public sealed class CheckInputStep : IWeaveStep
     {
         var bodies = module.GetTypes().SelectMany(t => t.Methods).Where(m => m.HasBody).Select(m => m.Body.Instructions).ToList();
         return bodies.Count > 0 && bodies.All(b => b.Count == 2 && b[0].OpCode.Code == Code.Ldnull && b[1].OpCode.Code == Code.Throw);
-    }
-
-    private static bool IsGuardAbi(MemberReference member)
-    {
-        var type = member as TypeReference ?? member.DeclaringType;
-        return type is not null && type.Namespace == "GuardRuntime" && type.Name is "Guard" or "ModuleGuard" or "ModulePolicy" or "ModuleRegistry";
     }
 }

@@ -170,7 +170,7 @@ public sealed class EscapeHatchStep : IWeaveStep
         || parameter.ParameterType is ByReferenceType { ElementType: RequiredModifierType { ModifierType.Name: "InAttribute" } };
 
     private static bool IsRuntime(MethodReference callee) =>
-        ScopeOf(callee.DeclaringType) is "GuardRuntime" or "KcrRuntime";
+        GuardRuntime.Abi.AbiDescriptor.IsRuntimeAssembly(ScopeOf(callee.DeclaringType));
 
     private static bool IsFramework(string? scope) =>
         scope is null or "netstandard" or "mscorlib" or "System" || scope.StartsWith("System.", StringComparison.Ordinal) || scope.StartsWith("Microsoft.", StringComparison.Ordinal);

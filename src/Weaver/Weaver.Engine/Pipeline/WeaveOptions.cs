@@ -51,13 +51,19 @@ public sealed record WeaveOptions
     /// </summary>
     public IReadOnlyList<string> AllowUnchecked { get; init; } = [];
 
+    /// <summary>
+    /// Whether the input is a trusted host assembly that may reference the runtimes' control API (policies, regions,
+    /// memo tables). Only whoever runs the weaver can say so; nothing in an assembly can claim it.
+    /// </summary>
+    public bool TrustedHost { get; init; }
+
     /// <summary>Whether to read and rewrite symbols when the input has a PDB.</summary>
     public bool Symbols { get; init; } = true;
 
     /// <summary>A short stable hash of the options that change the woven code; recorded in the marker.</summary>
     public string Hash()
     {
-        var text = $"guards={Guards};memoize={string.Join(',', Memoize.Order(StringComparer.Ordinal))};allow={string.Join(',', AllowUnchecked.Order(StringComparer.Ordinal))}";
+        var text = $"guards={Guards};memoize={string.Join(',', Memoize.Order(StringComparer.Ordinal))};allow={string.Join(',', AllowUnchecked.Order(StringComparer.Ordinal))};trustedHost={TrustedHost}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
     }
 }

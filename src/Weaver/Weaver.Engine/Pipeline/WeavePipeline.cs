@@ -34,6 +34,9 @@ public sealed class WeavePipeline
             foreach (var step in steps)
             {
                 step.Run(context);
+                // Steps report every problem they find before the weave fails, so one run shows them all.
+                if (context.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
+                    return new WeaveResult(false, context.Diagnostics, context.Report);
                 if (context.Stop) break;
             }
             if (context.Stop && context.Report.AlreadyWoven) CopyUnchanged(context);

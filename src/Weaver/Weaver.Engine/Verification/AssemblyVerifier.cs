@@ -102,7 +102,7 @@ public static class AssemblyVerifier
         protected override Assembly? Load(AssemblyName name)
         {
             // Runtime libraries the woven code calls are shared with the default context (one guard registry).
-            if (name.Name is "GuardRuntime" or "KcrRuntime") return null;
+            if (GuardRuntime.Abi.AbiDescriptor.IsRuntimeAssembly(name.Name)) return null;
             foreach (var dir in directories)
             {
                 var candidate = Path.Combine(dir, name.Name + ".dll");

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace GuardRuntime;
@@ -8,40 +9,43 @@ namespace GuardRuntime;
 /// else (instance lookups, range searches, verdicts, reports) lives out of line in the module's compiled policy.
 /// </summary>
 /// <remarks>
-/// Every entry point takes the module's <see cref="ModuleGuard"/> last, so that the woven sequence can push the
+/// Every entry point takes the module's <see cref="ModuleHandle"/> last, so that the woven sequence can push the
 /// store's own operands first and the module handle (a static readonly field of the woven module) last.
-/// Target and site ids are module-local constants assigned by the weaver (see <see cref="GuardManifest"/>).
+/// Target and site ids are module-local constants assigned by the weaver (recorded in the module's guard manifest).
+/// This class and <see cref="ModuleHandle"/> are the whole ABI (listed once in the verifier's ABI descriptor); a
+/// module that references anything else of the runtimes is refused by the weaver and by the load-time verifier.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class Guard
 {
     /// <summary>Registers a woven module with the runtime; called once from the module's injected static constructor.</summary>
     /// <param name="anchor">A type of the woven module (the weaver passes its injected guard holder type).</param>
     /// <returns>The module's guard handle, which the woven code passes to every check.</returns>
-    public static ModuleGuard Register(RuntimeTypeHandle anchor) =>
-        ModuleRegistry.Register(Type.GetTypeFromHandle(anchor)?.Assembly
+    public static ModuleHandle Register(RuntimeTypeHandle anchor) =>
+        HostBinding.Register(Type.GetTypeFromHandle(anchor)?.Assembly
             ?? throw new ArgumentException("The anchor type handle is invalid.", nameof(anchor)));
 
     /// <summary>Checks a store to an instance field of <paramref name="target"/> (null for a value-type receiver).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreField(object? target, int targetId, int siteId, ModuleGuard module)
+    public static void StoreField(object? target, int targetId, int siteId, ModuleHandle module)
     {
-        var policy = module.Policy;
+        var policy = module.Checks;
         if (IsChecked(policy, targetId)) policy.CheckField(module, target, targetId, siteId);
     }
 
     /// <summary>Checks a store to a static field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreStatic(int targetId, int siteId, ModuleGuard module)
+    public static void StoreStatic(int targetId, int siteId, ModuleHandle module)
     {
-        var policy = module.Policy;
+        var policy = module.Checks;
         if (IsChecked(policy, targetId)) policy.CheckStatic(module, targetId, siteId);
     }
 
     /// <summary>Checks a store to element <paramref name="index"/> of <paramref name="array"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreElement(object? array, nint index, int targetId, int siteId, ModuleGuard module)
+    public static void StoreElement(object? array, nint index, int targetId, int siteId, ModuleHandle module)
     {
-        var policy = module.Policy;
+        var policy = module.Checks;
         if (IsChecked(policy, targetId)) policy.CheckElement(module, array, index, targetId, siteId);
     }
 
@@ -51,22 +55,22 @@ public static partial class Guard
     /// with the protected address ranges.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreAddress(ref byte address, nuint length, int targetId, int siteId, ModuleGuard module)
+    public static void StoreAddress(ref byte address, nuint length, int targetId, int siteId, ModuleHandle module)
     {
-        var policy = module.Policy;
+        var policy = module.Checks;
         if (IsChecked(policy, targetId)) policy.CheckAddress(module, ref address, length, targetId, siteId);
     }
 
     /// <summary>Checks a call from the module to a host method that a policy may deny (API integrity).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Call(int targetId, int siteId, ModuleGuard module)
+    public static void Call(int targetId, int siteId, ModuleHandle module)
     {
-        var policy = module.Policy;
+        var policy = module.Checks;
         if (IsChecked(policy, targetId)) policy.CheckCall(module, targetId, siteId);
     }
 
     // The table has one byte per target of the module. The bounds check stays: a module could call this ABI with
     // an id of its own choosing, and an out-of-range read must fail loudly rather than read foreign memory.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsChecked(ModulePolicy policy, int targetId) => policy.Table[targetId] != 0;
+    private static bool IsChecked(CompiledChecks policy, int targetId) => policy.TargetTable[targetId] != 0;
 }

@@ -11,24 +11,24 @@ public static partial class Guard
     /// The range is checked by address, against protected objects, array ranges and unmanaged ranges alike.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreElements(Array? array, nint start, nint count, int targetId, int siteId, ModuleGuard module)
+    public static void StoreElements(Array? array, nint start, nint count, int targetId, int siteId, ModuleHandle module)
     {
-        var policy = module.Policy;
+        var policy = module.Checks;
         if (IsChecked(policy, targetId)) CheckElements(policy, module, array, start, count, targetId, siteId);
     }
 
     /// <summary>Checks a library call that writes every element of <paramref name="destination"/> (<c>Fill</c>, <c>CopyTo</c>, <c>BinaryPrimitives.Write*</c>...).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreSpan<T>(Span<T> destination, int targetId, int siteId, ModuleGuard module)
+    public static void StoreSpan<T>(Span<T> destination, int targetId, int siteId, ModuleHandle module)
     {
-        var policy = module.Policy;
+        var policy = module.Checks;
         if (IsChecked(policy, targetId))
             policy.CheckAddress(module, ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(destination)),
                 (nuint)destination.Length * (nuint)Unsafe.SizeOf<T>(), targetId, siteId);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void CheckElements(ModulePolicy policy, ModuleGuard module, Array? array, nint start, nint count, int targetId, int siteId)
+    private static void CheckElements(CompiledChecks policy, ModuleHandle module, Array? array, nint start, nint count, int targetId, int siteId)
     {
         if (array is null) return; // the call itself will throw
         long length = array.LongLength;

@@ -1,17 +1,14 @@
-using System.Collections.Concurrent;
-
 namespace KcrRuntime;
 
 /// <summary>
-/// Entry point of the KCR runtime: the on/off switch, table registration, invalidation and
-/// statistics.
+/// The host's control of the KCR runtime: the on/off switch, table registration, invalidation and statistics.
+/// Woven modules never reach this class (the weaver and the load-time verifier refuse any reference to this
+/// assembly); their wrappers call the ABI in KcrRuntime.Abi (<see cref="Memo"/>, <see cref="MemoTable{T}"/>).
 /// </summary>
 public static class Kcr
 {
     /// <summary>Name of the <see cref="System.Diagnostics.Metrics.Meter"/> publishing the counters.</summary>
     public const string MeterName = KcrMetrics.MeterName;
-
-    private static readonly ConcurrentDictionary<string, StaticDependency> s_dependencies = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Global switch, initialised once from the <c>KCR_ENABLE</c> environment variable ("0",
@@ -82,22 +79,12 @@ public static class Kcr
     /// <paramref name="staticFieldName"/>. Call after the store; see <see cref="StaticDependency"/>.
     /// </summary>
     /// <param name="staticFieldName">The field identity, e.g. <c>System.Int32 Ns.Type::field</c>.</param>
-    public static void InvalidateDependents(string staticFieldName)
-    {
-        if (s_dependencies.TryGetValue(staticFieldName, out StaticDependency? dependency))
-        {
-            dependency.Invalidate();
-        }
-    }
+    public static void InvalidateDependents(string staticFieldName) => Memo.InvalidateDependents(staticFieldName);
 
     /// <summary>The dependency object for a static field, created on first use; cacheable by woven code.</summary>
     /// <param name="staticFieldName">The field identity.</param>
     /// <returns>The single dependency object for that name.</returns>
-    public static StaticDependency GetDependency(string staticFieldName)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(staticFieldName);
-        return s_dependencies.GetOrAdd(staticFieldName, static name => new StaticDependency(name));
-    }
+    public static StaticDependency GetDependency(string staticFieldName) => StaticDependencies.Get(staticFieldName);
 
     /// <summary>Writes every table's statistics as text, like KCR's debugfs <c>stats</c> file.</summary>
     /// <param name="writer">Destination.</param>

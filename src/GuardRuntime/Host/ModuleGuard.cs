@@ -12,21 +12,20 @@ namespace GuardRuntime;
 /// <see cref="ThrowIfQuarantined"/> before entering a module (calling its entry points or callbacks), because a
 /// quarantined module that never stores again would otherwise keep running.
 /// </remarks>
-public sealed class ModuleGuard
+public sealed class ModuleGuard : ModuleHandle
 {
     // Guards the pair (policy, quarantinedBy) against the race of a policy install and a quarantine: without it an
     // install that read "not quarantined" could publish a permissive table after the quarantine published its
     // refusing one. Only installs and quarantines take it; checks read the field without it.
     private readonly object gate = new();
-    private ModulePolicy policy;
     private GuardViolation? quarantinedBy;
 
     internal ModuleGuard(Assembly assembly, GuardManifest manifest, string? sha256)
+        : base(ModulePolicy.AllowAll(manifest.Targets.Count))
     {
         Assembly = assembly;
         Manifest = manifest;
         Sha256 = sha256;
-        policy = ModulePolicy.AllowAll(manifest.Targets.Count);
     }
 
     /// <summary>The module's assembly simple name, which policy sections refer to.</summary>
@@ -47,7 +46,7 @@ public sealed class ModuleGuard
     /// <summary>The compiled policy the checks read now. Replaced as a whole, so a check sees the old or the new one.</summary>
     // A plain load: the policy is published with a release write and everything a check reads is reached through this
     // reference, so data dependency orders the reads (an acquire load would cost a barrier on Arm64 in the hot path).
-    public ModulePolicy Policy => policy;
+    public ModulePolicy Policy => (ModulePolicy)Checks;
 
     /// <summary>Whether a quarantine verdict has faulted the module.</summary>
     public bool IsQuarantined => Volatile.Read(ref quarantinedBy) is not null;
@@ -64,7 +63,7 @@ public sealed class ModuleGuard
     /// <summary>Publishes a newly compiled policy with one reference write.</summary>
     internal void Install(ModulePolicy compiled)
     {
-        lock (gate) Volatile.Write(ref policy, quarantinedBy is not null ? compiled.Quarantined() : compiled);
+        lock (gate) Volatile.Write(ref Checks, quarantinedBy is not null ? compiled.Quarantined() : compiled);
     }
 
     internal void Quarantine(GuardViolation cause)
@@ -73,7 +72,7 @@ public sealed class ModuleGuard
         {
             if (quarantinedBy is not null) return;
             Volatile.Write(ref quarantinedBy, cause);
-            Volatile.Write(ref policy, policy.Quarantined());
+            Volatile.Write(ref Checks, Policy.Quarantined());
         }
     }
 

@@ -6,7 +6,7 @@ namespace GuardRuntime;
 /// A policy compiled for one module: a byte per target that says whether a store needs any further look, and the
 /// out-of-line data the slow paths use. Immutable; a module switches to a new one with a single reference write.
 /// </summary>
-public sealed partial class ModulePolicy
+public sealed partial class ModulePolicy : CompiledChecks
 {
     /// <summary>Table value: the target is never protected; the check ends at the table.</summary>
     public const byte Unchecked = 0;
@@ -27,8 +27,8 @@ public sealed partial class ModulePolicy
 
     internal ModulePolicy(byte[] table, Verdict?[] targetVerdicts, Dictionary<object, InstanceProtection[]> instances,
         AddressMap ranges, GuardViolation? refusal)
+        : base(table)
     {
-        Table = table;
         this.targetVerdicts = targetVerdicts;
         this.instances = instances;
         this.ranges = ranges;
@@ -37,7 +37,7 @@ public sealed partial class ModulePolicy
     }
 
     /// <summary>One byte per target of the module (see the constants of this class).</summary>
-    public byte[] Table { get; }
+    public byte[] Table => TargetTable;
 
     /// <summary>The verdict for a target when no instance or range decides, or null when the target is allowed.</summary>
     public Verdict? VerdictFor(int targetId) => targetVerdicts[targetId];
@@ -67,8 +67,9 @@ public sealed partial class ModulePolicy
     internal ModulePolicy Quarantined() => refusal is not null ? this : RefuseAll(Table.Length, null);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal void CheckField(ModuleGuard module, object? target, int targetId, int siteId)
+    internal override void CheckField(ModuleHandle handle, object? target, int targetId, int siteId)
     {
+        var module = (ModuleGuard)handle;
         GuardMetrics.SlowCheck(module);
         switch (Table[targetId])
         {
@@ -82,16 +83,18 @@ public sealed partial class ModulePolicy
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal void CheckStatic(ModuleGuard module, int targetId, int siteId)
+    internal override void CheckStatic(ModuleHandle handle, int targetId, int siteId)
     {
+        var module = (ModuleGuard)handle;
         GuardMetrics.SlowCheck(module);
         if (Table[targetId] == Refused) Refuse(module, targetId, siteId);
         else if (targetVerdicts[targetId] is { } verdict) Enforce(module, verdict, targetId, siteId, null);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal void CheckElement(ModuleGuard module, object? array, nint index, int targetId, int siteId)
+    internal override void CheckElement(ModuleHandle handle, object? array, nint index, int targetId, int siteId)
     {
+        var module = (ModuleGuard)handle;
         GuardMetrics.SlowCheck(module);
         if (Table[targetId] == Refused) { Refuse(module, targetId, siteId); return; }
         if (array is not null && instances.TryGetValue(array, out var found))
@@ -109,8 +112,9 @@ public sealed partial class ModulePolicy
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal unsafe void CheckAddress(ModuleGuard module, ref byte address, nuint length, int targetId, int siteId)
+    internal override unsafe void CheckAddress(ModuleHandle handle, ref byte address, nuint length, int targetId, int siteId)
     {
+        var module = (ModuleGuard)handle;
         GuardMetrics.SlowCheck(module);
         if (Table[targetId] == Refused) { Refuse(module, targetId, siteId); return; }
         // An unmanaged range never overlaps the GC heap, so comparing the byref's current address is exact for
@@ -129,8 +133,9 @@ public sealed partial class ModulePolicy
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal void CheckCall(ModuleGuard module, int targetId, int siteId)
+    internal override void CheckCall(ModuleHandle handle, int targetId, int siteId)
     {
+        var module = (ModuleGuard)handle;
         GuardMetrics.SlowCheck(module);
         if (Table[targetId] == Refused) Refuse(module, targetId, siteId);
         else if (targetVerdicts[targetId] is { } verdict) Enforce(module, verdict, targetId, siteId, null);

@@ -67,12 +67,12 @@ public abstract class MemoTable
 
     /// <summary>
     /// Declares that the method reads the static field <paramref name="staticFieldName"/>, so that
-    /// <see cref="Kcr.InvalidateDependents"/> (called by guard-woven code after it writes that field)
+    /// <see cref="Memo.InvalidateDependents"/> (called by guard-woven code after it writes that field)
     /// invalidates this table. Call it right after creating the table.
     /// </summary>
     /// <param name="staticFieldName">Field identity agreed between the weavers; we recommend Cecil's
     /// <c>FieldReference.FullName</c>, e.g. <c>System.Int32 Ns.Type::field</c>.</param>
-    public void DependsOn(string staticFieldName) => Kcr.GetDependency(staticFieldName).Add(this);
+    public void DependsOn(string staticFieldName) => StaticDependencies.Get(staticFieldName).Add(this);
 
     /// <summary>Reads all counters into a snapshot (sums every thread's counters; slightly racy, never torn).</summary>
     /// <returns>The snapshot.</returns>

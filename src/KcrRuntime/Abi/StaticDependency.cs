@@ -2,14 +2,14 @@ namespace KcrRuntime;
 
 /// <summary>
 /// The memo tables that read one static field. Guard-woven code that writes the field calls
-/// <see cref="Invalidate"/> (or <see cref="Kcr.InvalidateDependents"/>) <em>after</em> the store.
+/// <see cref="Invalidate"/> (or <see cref="Memo.InvalidateDependents"/>) <em>after</em> the store.
 /// </summary>
 /// <remarks>
 /// Why after: a memoized call captures its table's epoch before running the original. If the
 /// epoch moved before the new value was stored, a call could read the old value under the new
 /// epoch and cache a stale result. Invalidating after the store means any call that could have
 /// seen the old value holds the old epoch, and its result is dead on arrival.
-/// The guard weaver may cache the object returned by <see cref="Kcr.GetDependency"/> in a static
+/// The guard weaver may cache the object returned by <c>Kcr.GetDependency</c> in a static
 /// field to skip the name lookup on every write; with no dependents the call is a load and a branch.
 /// </remarks>
 public sealed class StaticDependency

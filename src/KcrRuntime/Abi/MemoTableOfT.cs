@@ -40,7 +40,7 @@ public sealed class MemoTable<T> : MemoTable
     private readonly bool _copiesValues;
 
     /// <summary>Creates and registers the table of one memoized method.</summary>
-    /// <param name="methodName">Stable method identity, used by statistics and <see cref="Kcr.Invalidate(string)"/>.</param>
+    /// <param name="methodName">Stable method identity, used by statistics and <c>Kcr.Invalidate(string)</c>.</param>
     /// <param name="options">Cache options; null means <see cref="KcrOptions.Default"/>.</param>
     /// <exception cref="NotSupportedException">When <typeparamref name="T"/> cannot be cached safely.</exception>
     public MemoTable(string methodName, KcrOptions? options)

@@ -1,0 +1,114 @@
+using System.Collections.Frozen;
+using System.Reflection;
+using KcrRuntime;
+
+namespace GuardRuntime.Abi;
+
+/// <summary>What a reference from a module to one of the runtimes' ABI members is for.</summary>
+public enum AbiRole
+{
+    /// <summary>A type woven code names in signatures, fields and locals (the module handle, memo tables, keys).</summary>
+    Type,
+    /// <summary><see cref="Guard.Register"/>: called once, from the injected guard holder's static constructor.</summary>
+    GuardRegistration,
+    /// <summary>A guard check (<c>Guard.Store*</c>, <c>Guard.Call</c>): emitted before a store, an address or a call.</summary>
+    GuardCheck,
+    /// <summary>A member of the memoization ABI, emitted in memoizing wrappers and after static stores.</summary>
+    Memoization,
+    /// <summary>An annotation a module's own source may carry (<c>[Memoize]</c>): the only member an input may use.</summary>
+    Annotation,
+}
+
+/// <summary>One ABI member: its declaring type, its metadata name (<c>.ctor</c> for constructors) and its role.</summary>
+/// <param name="DeclaringType">The type that declares it (open generic for <c>MemoTable&lt;T&gt;</c>).</param>
+/// <param name="Name">The member's metadata name, or null for the type itself.</param>
+/// <param name="Role">What woven code uses it for.</param>
+public sealed record AbiMember(Type DeclaringType, string? Name, AbiRole Role)
+{
+    /// <summary>The declaring type's metadata full name (<c>KcrRuntime.MemoTable`1</c>).</summary>
+    public string TypeName => DeclaringType.FullName!;
+}
+
+/// <summary>
+/// The single description of the boundary between woven code and the runtimes, shared by the weaver (what it may emit,
+/// what an input may reference), the inspector, the load-time verifier and a test that resolves every member.
+/// A module may reference the runtimes only through these members, decided by assembly identity: any other reference
+/// to the runtime assemblies (a call, <c>ldtoken</c>, <c>typeof</c>, an attribute, a generic argument, a base type,
+/// a field type) is refused. The host assemblies (<see cref="HostAssemblies"/>) may not be referenced at all.
+/// </summary>
+public static class AbiDescriptor
+{
+    /// <summary>The guard ABI assembly (GuardRuntime.Abi).</summary>
+    public static Assembly GuardAbiAssembly { get; } = typeof(Guard).Assembly;
+
+    /// <summary>The memoization ABI assembly (KcrRuntime.Abi).</summary>
+    public static Assembly KcrAbiAssembly { get; } = typeof(MemoTable).Assembly;
+
+    /// <summary>The simple names of the ABI assemblies, the only runtime assemblies a woven module references.</summary>
+    public static FrozenSet<string> AbiAssemblies { get; } =
+        new[] { GuardAbiAssembly, KcrAbiAssembly }.Select(a => a.GetName().Name!).ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The simple names of the host runtimes, which no module may reference in any way.</summary>
+    public static FrozenSet<string> HostAssemblies { get; } =
+        new[] { typeof(AbiDescriptor).Assembly.GetName().Name!, HostBindingName }.ToFrozenSet(StringComparer.Ordinal);
+
+    // KcrRuntime.dll (the KCR host) is not referenced by this assembly, so its name is the ABI's own constant.
+    private const string HostBindingName = "KcrRuntime";
+
+    /// <summary>Every runtime assembly: the ABI and the hosts.</summary>
+    public static FrozenSet<string> RuntimeAssemblies { get; } =
+        AbiAssemblies.Concat(HostAssemblies).ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Every ABI member.</summary>
+    public static IReadOnlyList<AbiMember> Members { get; } =
+    [
+        new(typeof(Guard), null, AbiRole.Type),
+        new(typeof(ModuleHandle), null, AbiRole.Type),
+        new(typeof(Guard), nameof(Guard.Register), AbiRole.GuardRegistration),
+        new(typeof(Guard), nameof(Guard.StoreField), AbiRole.GuardCheck),
+        new(typeof(Guard), nameof(Guard.StoreStatic), AbiRole.GuardCheck),
+        new(typeof(Guard), nameof(Guard.StoreElement), AbiRole.GuardCheck),
+        new(typeof(Guard), nameof(Guard.StoreAddress), AbiRole.GuardCheck),
+        new(typeof(Guard), nameof(Guard.StoreElements), AbiRole.GuardCheck),
+        new(typeof(Guard), nameof(Guard.StoreSpan), AbiRole.GuardCheck),
+        new(typeof(Guard), nameof(Guard.Call), AbiRole.GuardCheck),
+
+        new(typeof(Memo), null, AbiRole.Type),
+        new(typeof(MemoTable), null, AbiRole.Type),
+        new(typeof(MemoTable<>), null, AbiRole.Type),
+        new(typeof(KeyBuilder), null, AbiRole.Type),
+        new(typeof(KcrOptions), null, AbiRole.Type),
+        new(typeof(Memo), nameof(Memo.InvalidateDependents), AbiRole.Memoization),
+        new(typeof(KcrOptions), nameof(KcrOptions.Create), AbiRole.Memoization),
+        new(typeof(MemoTable), nameof(MemoTable.DependsOn), AbiRole.Memoization),
+        new(typeof(MemoTable<>), ConstructorInfo.ConstructorName, AbiRole.Memoization),
+        new(typeof(MemoTable<>), nameof(MemoTable<int>.TryGet), AbiRole.Memoization),
+        new(typeof(MemoTable<>), nameof(MemoTable<int>.Offer), AbiRole.Memoization),
+        new(typeof(KeyBuilder), ConstructorInfo.ConstructorName, AbiRole.Memoization),
+        new(typeof(KeyBuilder), nameof(KeyBuilder.Add), AbiRole.Memoization),
+        new(typeof(KeyBuilder), nameof(KeyBuilder.AddBlittable), AbiRole.Memoization),
+        new(typeof(KeyBuilder), nameof(KeyBuilder.AddBlittableSpan), AbiRole.Memoization),
+        new(typeof(KeyBuilder), nameof(KeyBuilder.AddBlittableArray), AbiRole.Memoization),
+        new(typeof(KeyBuilder), nameof(KeyBuilder.Dispose), AbiRole.Memoization),
+
+        new(typeof(MemoizeAttribute), null, AbiRole.Annotation),
+        new(typeof(MemoizeAttribute), ConstructorInfo.ConstructorName, AbiRole.Annotation),
+    ];
+
+    private static readonly FrozenDictionary<(string Type, string? Name), AbiRole> ByName =
+        Members.ToFrozenDictionary(m => (m.TypeName, m.Name), m => m.Role);
+
+    /// <summary>Whether an assembly simple name is one of the runtimes (ABI or host).</summary>
+    public static bool IsRuntimeAssembly(string? simpleName) => simpleName is not null && RuntimeAssemblies.Contains(simpleName);
+
+    /// <summary>
+    /// The role of the member <paramref name="memberName"/> (null for the type itself) of the ABI type named
+    /// <paramref name="typeFullName"/> (metadata form, <c>KcrRuntime.MemoTable`1</c>) in assembly
+    /// <paramref name="assemblySimpleName"/>, or null when it is not part of the ABI.
+    /// </summary>
+    public static AbiRole? RoleOf(string? assemblySimpleName, string typeFullName, string? memberName)
+    {
+        if (assemblySimpleName is null || !AbiAssemblies.Contains(assemblySimpleName)) return null;
+        return ByName.TryGetValue((typeFullName, memberName), out var role) ? role : null;
+    }
+}
