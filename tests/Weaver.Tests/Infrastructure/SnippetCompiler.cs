@@ -40,9 +40,22 @@ public static class SnippetCompiler
         var dir = NewDirectory(name);
         var sourcePath = Path.Combine(dir, name + ".cs");
         File.WriteAllText(sourcePath, source);
-        var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: sourcePath, encoding: System.Text.Encoding.UTF8);
+        return Emit(name, dir, [sourcePath], optimize, extraReferences, host);
+    }
+
+    /// <summary>
+    /// Compiles real source files (test cases kept as <c>.cs</c> files) into <c>{name}.dll</c> in a fresh folder;
+    /// diagnostics and sequence points name the files where they are.
+    /// </summary>
+    public static string CompileFiles(IEnumerable<string> sourcePaths, string name, bool host = false, IEnumerable<string>? extraReferences = null) =>
+        Emit(name, NewDirectory(name), sourcePaths.ToList(), optimize: true, extraReferences, host);
+
+    private static string Emit(string name, string dir, IReadOnlyList<string> sourcePaths, bool optimize, IEnumerable<string>? extraReferences, bool host)
+    {
+        var trees = sourcePaths.Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), new CSharpParseOptions(LanguageVersion.Latest),
+            path: path, encoding: System.Text.Encoding.UTF8));
         var references = (host ? HostReferences : FrameworkReferences).Value.AddRange((extraReferences ?? []).Select(p => MetadataReference.CreateFromFile(p)));
-        var compilation = CSharpCompilation.Create(name, [tree], references,
+        var compilation = CSharpCompilation.Create(name, trees, references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: optimize ? OptimizationLevel.Release : OptimizationLevel.Debug,
                 allowUnsafe: true, nullableContextOptions: NullableContextOptions.Disable));
         var dll = Path.Combine(dir, name + ".dll");

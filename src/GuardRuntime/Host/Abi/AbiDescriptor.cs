@@ -17,6 +17,11 @@ public enum AbiRole
     Memoization,
     /// <summary>An annotation a module's own source may carry (<c>[Memoize]</c>): the only member an input may use.</summary>
     Annotation,
+    /// <summary>
+    /// Public only so that the host runtime can derive from it (<see cref="CompiledChecks"/>); woven code never names
+    /// it, and neither the weaver nor the verifier accepts a reference to it.
+    /// </summary>
+    HostBase,
 }
 
 /// <summary>One ABI member: its declaring type, its metadata name (<c>.ctor</c> for constructors) and its role.</summary>
@@ -52,7 +57,7 @@ public static class AbiDescriptor
     public static FrozenSet<string> HostAssemblies { get; } =
         new[] { typeof(AbiDescriptor).Assembly.GetName().Name!, HostBindingName }.ToFrozenSet(StringComparer.Ordinal);
 
-    // KcrRuntime.dll (the KCR host) is not referenced by this assembly, so its name is the ABI's own constant.
+
     private const string HostBindingName = "KcrRuntime";
 
     /// <summary>Every runtime assembly: the ABI and the hosts.</summary>
@@ -64,6 +69,7 @@ public static class AbiDescriptor
     [
         new(typeof(Guard), null, AbiRole.Type),
         new(typeof(ModuleHandle), null, AbiRole.Type),
+        new(typeof(CompiledChecks), null, AbiRole.HostBase),
         new(typeof(Guard), nameof(Guard.Register), AbiRole.GuardRegistration),
         new(typeof(Guard), nameof(Guard.StoreField), AbiRole.GuardCheck),
         new(typeof(Guard), nameof(Guard.StoreStatic), AbiRole.GuardCheck),
