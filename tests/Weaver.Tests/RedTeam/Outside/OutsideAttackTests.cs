@@ -50,6 +50,28 @@ public sealed class OutsideAttackTests(OutsideAttackFixture fixture, ITestOutput
     }
 
     [Fact]
+    public void Control_a_module_that_does_nothing_changes_nothing_and_is_not_stopped()
+    {
+        var dir = Infrastructure.SnippetCompiler.NewDirectory("outside-control");
+        var file = Path.Combine(dir, "NoOp.cs");
+        File.WriteAllText(file, """
+            using Kernel;
+            namespace OutsideRedTeam.Control;
+            [Attack("does nothing but read the kernel", Expect.Either)]
+            public sealed class NoOp : IKernelModule
+            {
+                public int Seen;
+                public string Name => "noop";
+                public void Init(KernelApi kernel) { Seen = kernel.CurrentTask.Cred.Euid + kernel.NetDevices.Count + KernelConfig.Hostname.Length; }
+                public void Exit() { }
+            }
+            """);
+        var outcome = OutsideAttackHarness.Run(new AttackCase("Control", "NoOp", file, "Outside.Control.NoOp", []));
+        Assert.False(outcome.UnwovenEffect, outcome.UnwovenDetail);
+        Assert.Equal(OutsideAttackHarness.Inert, outcome.Result);
+    }
+
+    [Fact]
     public void There_are_at_least_45_techniques() => Assert.True(fixture.Cases.Count >= 45, $"{fixture.Cases.Count} techniques");
 }
 

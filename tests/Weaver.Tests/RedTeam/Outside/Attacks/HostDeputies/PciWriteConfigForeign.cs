@@ -2,7 +2,7 @@ using Kernel;
 
 namespace OutsideRedTeam.HostDeputies;
 
-[Attack("blk0.WriteConfig16(Command, 0): turns on bus mastering and memory decoding of another device (blk0) through the host", Expect.Stopped)]
+[Attack("blk0.WriteConfig16(Command, Memory|BusMaster): turns on bus mastering and memory decoding of another device (blk0) through the host", Expect.Stopped)]
 public sealed unsafe class PciWriteConfigForeign : IKernelModule
 {
     public string Name => "PciWriteConfigForeign";
