@@ -35,6 +35,7 @@ public sealed class CheckInputStep : IWeaveStep
             throw context.Fail(DiagnosticCodes.BadImage, $"'{assembly.Name.Name}' is a mixed-mode (native + IL) assembly, which cannot be rewritten.");
 
         RejectInjectedTypes(context);
+        RejectBodilessMethods(context);
         RuntimeBoundary.Check(context);
 
         if (assembly.Name.HasPublicKey && context.Options.KeyFile is null)
@@ -51,6 +52,27 @@ public sealed class CheckInputStep : IWeaveStep
             if (type.Name == WeaverInfo.GuardHolderName)
                 context.Add(DiagnosticCodes.ForgedGuardCalls, DiagnosticSeverity.Error,
                     $"The input defines a type named {WeaverInfo.GuardHolderName}, which only the weaver may create.");
+    }
+
+    // A non-abstract method without an IL body runs code nobody wove: an [UnsafeAccessor] extern reads and writes any
+    // host member (private fields included), an InternalCall or runtime-implemented method is native code. Only
+    // delegate types' runtime methods are what they seem. P/Invoke declarations are refused by the escape-hatch step.
+    private static void RejectBodilessMethods(WeaveContext context)
+    {
+        foreach (var type in context.Module.GetTypes())
+        {
+            bool isDelegate = type.BaseType?.FullName is "System.MulticastDelegate";
+            foreach (var method in type.Methods)
+            {
+                // Cecil derives HasBody from the flags; an extern with IL flags ([UnsafeAccessor]) has no RVA instead.
+                bool hasBody = method.HasBody && method.RVA != 0;
+                if (hasBody || method.IsAbstract || method.IsPInvokeImpl || isDelegate && method.IsRuntime) continue;
+                var accessor = method.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.UnsafeAccessorAttribute");
+                context.Add(DiagnosticCodes.UncheckableApi, DiagnosticSeverity.Error,
+                    $"{method.FullName} has no IL body ({(accessor ? "an [UnsafeAccessor] extern, which reaches private members of any type" : "extern, internal call or runtime-implemented")}): " +
+                    "code the weaver cannot see can write anything. Refused.");
+            }
+        }
     }
 
     // A metadata-only image (Roslyn's EmitOptions(metadataOnly: true) keeps private members and so omits

@@ -47,7 +47,7 @@ public static class OutsideAttackHarness
         var frameworkDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
         var tpa = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
         var framework = tpa.Where(p => string.Equals(Path.GetDirectoryName(p), frameworkDir, StringComparison.Ordinal) && p.EndsWith(".dll", StringComparison.Ordinal));
-        var kernel = new[] { "Kernel.Host.dll", "GuardRuntime.dll", "KcrRuntime.dll" }.Select(f => Path.Combine(AppContext.BaseDirectory, f));
+        var kernel = new[] { "Kernel.Host.dll", "GuardRuntime.dll", "GuardRuntime.Abi.dll", "KcrRuntime.dll", "KcrRuntime.Abi.dll" }.Select(f => Path.Combine(AppContext.BaseDirectory, f));
         return [.. framework.Concat(kernel).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     });
 
