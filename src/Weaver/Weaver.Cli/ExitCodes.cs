@@ -11,4 +11,6 @@ public static class ExitCodes
     public const int Usage = 2;
     /// <summary><c>verify</c> found methods the JIT rejects, or <c>inspect --require-guarded</c> found unguarded stores.</summary>
     public const int CheckFailed = 3;
+    /// <summary>The weaver itself failed (error WVR0099): a bug in the weaver, not a problem of the input.</summary>
+    public const int InternalError = 4;
 }

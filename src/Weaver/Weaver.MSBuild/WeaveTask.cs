@@ -88,7 +88,7 @@ public sealed class WeaveTask : MSBuildTask
         catch (Exception e)
         {
             // An engine bug must fail the build with a readable error, not an MSBuild crash report (MSB4018).
-            Log.LogError(null, DiagnosticCodes.BadMethodBody, null, Assembly?.ItemSpec, 0, 0, 0, 0,
+            Log.LogError(null, DiagnosticCodes.InternalError, null, Assembly?.ItemSpec, 0, 0, 0, 0,
                 $"The weaver failed unexpectedly; the assembly was left as the compiler wrote it. {e.GetType().Name}: {e.Message}");
             Log.LogMessage(MessageImportance.Low, e.ToString());
             return false;

@@ -60,7 +60,7 @@ internal static class WeaveCommand
             };
             var result = new WeavePipeline().Run(options);
             Print(result.Diagnostics, parse.GetValue(quiet));
-            return result.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
+            return result.Succeeded ? ExitCodes.Success : result.InternalError ? ExitCodes.InternalError : ExitCodes.Failed;
         });
         return command;
     }

@@ -28,6 +28,8 @@ public static class DiagnosticCodes
     public const string UncheckableApi = "WVR0010";
     /// <summary>An uncheckable API was kept because the user allowed it with --allow-unchecked.</summary>
     public const string UncheckedApiAllowed = "WVR0011";
+    /// <summary>The weaver itself failed: a bug in the weaver, never a problem of the input (the input is untouched).</summary>
+    public const string InternalError = "WVR0099";
     /// <summary>The input was already woven; nothing was done.</summary>
     public const string AlreadyWoven = "WVR0100";
     /// <summary>A summary of what was woven.</summary>

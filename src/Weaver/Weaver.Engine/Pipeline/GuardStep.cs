@@ -35,10 +35,12 @@ public sealed class GuardStep : IWeaveStep
                 {
                     throw;
                 }
-                catch (Exception e) when (e is InvalidOperationException or ArgumentException or NullReferenceException or InvalidCastException)
+                catch (Exception e)
                 {
-                    throw new WeaverException(new WeaverDiagnostic(DiagnosticCodes.BadMethodBody, DiagnosticSeverity.Error,
-                        $"Cannot guard {method.FullName}: {e.Message}", context.Options.InputPath), e);
+                    // The compiler produced a body the rewriter cannot handle: the weaver's limitation, not bad input.
+                    throw new WeaverException(new WeaverDiagnostic(DiagnosticCodes.InternalError, DiagnosticSeverity.Error,
+                        $"Internal error while guarding {method.FullName} ({e.GetType().Name}: {e.Message}). " +
+                        "This is a weaver bug; please report it with the input.", context.Options.InputPath), e);
                 }
             }
         }

@@ -3,7 +3,11 @@ using Weaver.Engine.Diagnostics;
 namespace Weaver.Engine.Pipeline;
 
 /// <summary>The outcome of a weave: whether it succeeded, what it said, and what it did.</summary>
-public sealed record WeaveResult(bool Succeeded, IReadOnlyList<WeaverDiagnostic> Diagnostics, WeaveReport Report);
+public sealed record WeaveResult(bool Succeeded, IReadOnlyList<WeaverDiagnostic> Diagnostics, WeaveReport Report)
+{
+    /// <summary>Whether the weave failed because of a bug in the weaver (WVR0099) rather than a problem of the input.</summary>
+    public bool InternalError => Diagnostics.Any(d => d.Code == DiagnosticCodes.InternalError);
+}
 
 /// <summary>
 /// Runs the weaving steps in order: load → check → memoize → guard → escape hatches → module handle → mark → write.
@@ -29,10 +33,12 @@ public sealed class WeavePipeline
     public WeaveResult Run(WeaveOptions options)
     {
         var context = new WeaveContext(options);
+        IWeaveStep? current = null;
         try
         {
             foreach (var step in steps)
             {
+                current = step;
                 step.Run(context);
                 // Steps report every problem they find before the weave fails, so one run shows them all.
                 if (context.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
@@ -49,6 +55,14 @@ public sealed class WeavePipeline
         catch (WeaverException e)
         {
             context.Add(e.Diagnostic);
+            return new WeaveResult(false, context.Diagnostics, context.Report);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Anything else is the weaver's own failure: say so, with its own code, and never blame the input.
+            context.Add(DiagnosticCodes.InternalError, DiagnosticSeverity.Error,
+                $"Internal error in {current?.GetType().Name ?? "the weaver"} ({e.GetType().Name}: {e.Message}). " +
+                "This is a weaver bug, not a problem of the input; nothing was written. Please report it with the input.");
             return new WeaveResult(false, context.Diagnostics, context.Report);
         }
         finally
