@@ -7,8 +7,57 @@
 #   bash tools/bench.sh            full suite (BenchmarkDotNet default job; long: an hour or more on 2 cores)
 #   bash tools/bench.sh --short    quick look (short job, 100 ms iterations, fewer sweep sizes; ~10 min on 2 cores)
 #   Extra arguments go to BenchmarkDotNet, e.g.  bash tools/bench.sh --short --filter '*PolicySweep*'
+#   bash tools/bench.sh --interleaved [--short]   driver overhead in one process, rounds interleaved, median + 95% CI
+#                                                 (bench/results/driver-interleaved.md)
+#   bash tools/bench.sh --instructions            instructions per frame per variant under cachegrind, two run
+#                                                 lengths subtracted (bench/results/driver-instructions.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+bench_dll=bench/Weaver.Benchmarks/bin/Release/net10.0/Weaver.Benchmarks.dll
+case "${1:-}" in
+  --interleaved)
+    shift
+    [[ "${1:-}" == --short ]] && export WEAVER_BENCH_SHORT=1
+    dotnet build bench/Weaver.Benchmarks/Weaver.Benchmarks.csproj -c Release -nologo -v quiet
+    mkdir -p bench/results
+    export WEAVER_BENCH_INFO="$PWD/bench/results/bench-info.jsonl"
+    exec dotnet "$bench_dll" interleaved --out bench/results/driver-interleaved.md
+    ;;
+  --instructions)
+    if ! command -v valgrind >/dev/null; then
+      echo "installing valgrind (Debian package) for cachegrind"
+      (apt-get update -qq && apt-get install -y -qq valgrind) >/dev/null
+    fi
+    dotnet build bench/Weaver.Benchmarks/Weaver.Benchmarks.csproj -c Release -nologo -v quiet
+    # Steady counts: no tiering (methods JIT once, straight to optimized code), no concurrent GC and a fixed gen0
+    # budget (collections, and so guard-state rebuilds, happen at the same points), W^X off (valgrind needs it).
+    export DOTNET_TieredCompilation=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x4000000 DOTNET_EnableWriteXorExecute=0
+    short_run=20 long_run=120 frames=64
+    out=bench/results/driver-instructions.md
+    mkdir -p bench/results
+    irefs() { # variant bursts -> total instructions executed
+      valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+        dotnet "$bench_dll" count --variant "$1" --bursts "$2" 2>&1 >/dev/null | awk '/I *refs:/ {gsub(",", "", $NF); print $NF}'
+    }
+    {
+      echo "Instructions per frame under cachegrind (tiering off, gen0 fixed, concurrent GC off), $long_run minus $short_run bursts of $frames frames."
+      echo
+      echo "| variant | instructions per frame | ratio vs unwoven |"
+      echo "|---|---:|---:|"
+    } > "$out"
+    base=""
+    for variant in Unwoven GuardsAllowAll GuardsPolicy; do
+      a=$(irefs "$variant" $short_run); b=$(irefs "$variant" $long_run)
+      per_frame=$(( (b - a) / ((long_run - short_run) * frames) ))
+      [[ -z "$base" ]] && base=$per_frame
+      ratio=$(awk -v x="$per_frame" -v y="$base" 'BEGIN { printf "%.3f", x / y }')
+      echo "| $variant | $per_frame | ${ratio}x |" >> "$out"
+    done
+    cat "$out"
+    exit 0
+    ;;
+esac
 
 short=0
 filter_given=0

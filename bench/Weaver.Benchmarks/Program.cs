@@ -10,12 +10,19 @@ using Perfolizer.Metrology;
 
 namespace Weaver.Benchmarks;
 
-/// <summary>Entry point: BenchmarkDotNet's switcher (pass <c>--filter '*'</c>, <c>--job short</c>, <c>--artifacts dir</c>...).</summary>
+/// <summary>
+/// Entry point: BenchmarkDotNet's switcher (pass <c>--filter '*'</c>, <c>--job short</c>, <c>--artifacts dir</c>...), or
+/// <c>interleaved</c> (driver overhead in one process) and <c>count</c> (one variant for cachegrind).
+/// </summary>
 public static class Program
 {
     /// <summary>Runs the selected benchmarks.</summary>
     public static int Main(string[] args)
     {
+        // Two measurements that BenchmarkDotNet's separate-process jobs cannot make (see their classes).
+        if (args is ["interleaved", ..]) return Driver.InterleavedOverhead.Run(args);
+        if (args is ["count", ..]) return Driver.InstructionCountRun.Run(args);
+
         // CSV with plain numbers in fixed units (ns, bytes) so that bench/Charts can read them back.
         var csvStyle = new SummaryStyle(CultureInfo.InvariantCulture, printUnitsInHeader: true, sizeUnit: SizeUnit.B,
             timeUnit: TimeUnit.Nanosecond, printUnitsInContent: false, printZeroValuesInContent: true);
