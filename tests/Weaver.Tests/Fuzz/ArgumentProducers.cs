@@ -24,10 +24,6 @@ public static class ArgumentProducers
     private const string S = "global::FuzzModule.Slots";
     private const string MM = "global::System.Runtime.InteropServices.MemoryMarshal";
 
-    public static readonly IReadOnlyList<Producer> All = Build();
-
-    public static readonly IReadOnlyDictionary<string, Producer> ByName = All.ToDictionary(p => p.Name);
-
     /// <summary>The module-side slots that benign ref/out arguments point at (one static per type).</summary>
     public static readonly IReadOnlyList<(Type Type, string Name)> Slots =
     [
@@ -36,6 +32,11 @@ public static class ArgumentProducers
         (typeof(float), "F"), (typeof(nint), "N"), (typeof(nuint), "NU"), (typeof(object), "O"), (typeof(long[]), "LA"),
         (typeof(byte[]), "BA"), (typeof(int[]), "IA"), (typeof(string), "Str"), (typeof(sbyte), "SB"),
     ];
+
+    // After Slots: static initializers run in text order.
+    public static readonly IReadOnlyList<Producer> All = Build();
+
+    public static readonly IReadOnlyDictionary<string, Producer> ByName = All.ToDictionary(p => p.Name);
 
     private static List<Producer> Build()
     {
