@@ -18,7 +18,8 @@ public static class CallGenerator
         {
             var group = groups[random.Next(groups.Count)];
             var spec = Pick(group[random.Next(group.Count)], random);
-            if (spec is not null && spec.ReachesProtected && keys.Add(spec.Key)) calls.Add(spec);
+            // One call per member: N calls are N different members.
+            if (spec is not null && spec.ReachesProtected && keys.Add(spec.Member.Key)) calls.Add(spec);
         }
         return calls;
     }

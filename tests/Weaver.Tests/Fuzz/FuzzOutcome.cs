@@ -53,6 +53,10 @@ public static class FuzzOutcome
          .Append($"control: {controlWrites} of the run calls write protected bytes unwoven, ")
          .Append($"{outcomes.Count(o => o.WritesUnwoven && o.Verdict == CallOutcome.Stopped)} of them stopped woven, ")
          .Append($"{outcomes.Count(o => o.WritesUnwoven && o.Verdict == CallOutcome.GotThrough)} got through woven\n");
+        // Why generated calls did not compile, by compiler error code: grammar noise worth knowing the size of.
+        s.Append("  dropped by the compiler: ").AppendJoin(", ", module.Uncompilable.Values.GroupBy(v => v.Split(' ')[0])
+            .OrderByDescending(g => g.Count()).Select(g => $"{g.Key} x{g.Count()} ({Cut(g.First(), 90)})")).Append('\n');
+        foreach (var (index, message) in module.Refused) s.Append($"  REFUSED: C{index} {Cut(message)}\n");
         foreach (var o in outcomes.Where(o => o.Verdict is CallOutcome.GotThrough or CallOutcome.Crashed or CallOutcome.Hung))
             s.Append($"  {o.Verdict}: C{o.Index} {o.Spec.Key}\n      {Cut(o.Detail)} [unwoven: {o.Control}]\n      ")
              .Append(ModuleSource.Statement(o.Spec)).Append('\n');
@@ -61,5 +65,5 @@ public static class FuzzOutcome
 
     private static int Count(IReadOnlyList<CallOutcome> outcomes, string verdict) => outcomes.Count(o => o.Verdict == verdict);
 
-    private static string Cut(string s) => s.Length <= 240 ? s : s[..240] + "...";
+    private static string Cut(string s, int n = 240) => s.Length <= n ? s : s[..n] + "...";
 }

@@ -12,7 +12,8 @@ namespace Weaver.Tests.Fuzz;
 public sealed class FuzzTests(ITestOutputHelper output)
 {
     private const int DefaultSeed = 11;
-    private const int DefaultCalls = 300;
+    // About 25 s on a busy 2-core machine (one compile, a few weaves, two child processes).
+    private const int DefaultCalls = 600;
 
     public static string RegressionFile => Path.Combine(AppContext.BaseDirectory, "Fuzz", "regressions.txt");
 
