@@ -45,7 +45,8 @@ public static class FrameworkSurface
         var found = new Dictionary<string, Member>(StringComparer.Ordinal);
         foreach (var type in SurfaceTypes().SelectMany(Close))
         {
-            foreach (var m in type.GetMethods(StaticFlags))
+            // Static members of interfaces are static abstract/virtual: callable only through a type parameter.
+            foreach (var m in type.IsInterface ? [] : type.GetMethods(StaticFlags))
                 foreach (var closed in CloseMethod(m))
                     Add(found, closed, type, closed.IsSpecialName ? MemberKind.StaticSetter : MemberKind.Static);
             if (!type.IsAbstract && !type.IsInterface && type != typeof(string))

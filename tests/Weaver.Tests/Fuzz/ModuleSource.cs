@@ -31,7 +31,9 @@ public static class ModuleSource
     // Everything up to (and including) the line that opens the Calls class.
     private static string Prologue()
     {
-        var s = new StringBuilder("namespace FuzzModule\n{\n    public static unsafe class Slots\n    {\n");
+        // "using System" only brings the extension methods producers use (AsSpan, AsMemory) into scope; every type
+        // name is global:: qualified.
+        var s = new StringBuilder("using System;\n\nnamespace FuzzModule\n{\n    public static unsafe class Slots\n    {\n");
         foreach (var (type, name) in ArgumentProducers.Slots)
             s.Append("        public static ").Append(CSharpNames.Of(type)).Append(' ').Append(name).Append(";\n");
         s.Append("        public static byte* Scratch = (byte*)global::System.Runtime.InteropServices.NativeMemory")
