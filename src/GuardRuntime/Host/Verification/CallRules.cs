@@ -20,6 +20,9 @@ internal sealed partial class MethodVerifier
         bool spilled = n > 0 && q - n - 1 >= 0 && Is(q - n - 1, ILOpCode.Call) && AbiOps.IsCheck(index.OpOf(il.Arg[q - n - 1]));
         for (int i = 0; spilled && i < n; i++) spilled = Is(q - n + i, ILOpCode.Ldloc);
         if (spilled) start = Spilled(k, q, call);
+        else if (n == 0 && q > 0 && Is(q - 1, ILOpCode.Call) && index.OpOf(il.Arg[q - 1]) is var before
+                 && AbiOps.IsCheck(before) && before != AbiOp.Call)
+            start = Receiver(k, q - 1, call);
         else if (call.NeedsSpill)
         {
             report.At(il.Offset[k], "guard-missing", $"The call to {call.Target} passes a writable byref or span that is not checked.");
@@ -75,6 +78,22 @@ internal sealed partial class MethodVerifier
         if (satisfied != (needed >= 31 ? -1 : (1 << needed) - 1))
             report.At(il.Offset[k], "guard-missing", $"The call to {call.Target} passes a writable byref or span argument that is not checked with its extent.");
         return t - n + 1;
+    }
+
+    // A write check on the receiver of a method without parameters (span.Clear(), array.Initialize()): nothing is
+    // spilled, the receiver is duplicated: `dup; ldobj Span<T>; CHECK(StoreSpan)` or `dup; ldc; conv.i; ldc; conv.i; CHECK`.
+    private int Receiver(int k, int c, CallFacts call)
+    {
+        var op = index.OpOf(il.Arg[c]);
+        int s = Check(c, op);
+        for (int pos = s - 1; s > 0 && pos >= Math.Max(0, s - 5); pos--)
+            if (Is(pos, ILOpCode.Dup) && Operands(pos, s, op, 0))
+            {
+                Expect(c, TargetKind.Address, "*", null);
+                return pos;
+            }
+        report.At(il.Offset[k], "guard-shape", $"The check before the call to {call.Target} is not canonical.");
+        return -1;
     }
 
     // Which required argument checks the block [pos, s) + CHECK(op) at c is: byref `ldloc a; sizeof E; conv.u` or span `ldloc a`.

@@ -31,8 +31,8 @@ internal sealed partial class MethodVerifier
 
     private int FirstPrefix(int k)
     {
-        while (k > 0 && il.Op[k - 1] is ILOpCode.Volatile or ILOpCode.Unaligned or ILOpCode.Constrained
-                   or ILOpCode.Readonly or ILOpCode.Tail || (int)il.Op[k - 1] == 0xFE19 /* no. */) k--;
+        while (k > 0 && (il.Op[k - 1] is ILOpCode.Volatile or ILOpCode.Unaligned or ILOpCode.Constrained
+                   or ILOpCode.Readonly or ILOpCode.Tail || (int)il.Op[k - 1] == 0xFE19 /* no. */)) k--;
         return k;
     }
 

@@ -50,10 +50,10 @@ internal sealed class TypeNameProvider(MetadataReader reader, Dictionary<EntityH
         genericType + "<" + string.Join(",", typeArguments) + ">";
 
     public string GetGenericTypeParameter(GenericScope scope, int index) =>
-        (uint)index < (uint)scope.Type.Length ? scope.Type[index] : "!" + index;
+        !scope.Type.IsDefault && (uint)index < (uint)scope.Type.Length ? scope.Type[index] : "!" + index;
 
     public string GetGenericMethodParameter(GenericScope scope, int index) =>
-        (uint)index < (uint)scope.Method.Length ? scope.Method[index] : "!!" + index;
+        !scope.Method.IsDefault && (uint)index < (uint)scope.Method.Length ? scope.Method[index] : "!!" + index;
 
     private string Record(EntityHandle handle, byte rawTypeKind, string name)
     {
