@@ -52,6 +52,7 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
                 case ILOpCode.Initobj: Require(k, Indirect(k, hasValue: false), "initobj"); break;
                 case ILOpCode.Cpblk or ILOpCode.Initblk: Require(k, Block(k), "cpblk/initblk"); break;
                 case ILOpCode.Cpobj:
+                    Unguarded++;
                     report.At(il.Offset[k], "guard-missing", "cpobj is never left in woven code (it becomes a guarded ldobj/stobj)."); break;
                 case ILOpCode.Ldflda or ILOpCode.Ldsflda: Address(k); break;
                 case ILOpCode.Call or ILOpCode.Callvirt or ILOpCode.Newobj:
@@ -111,8 +112,13 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
         };
     }
 
-    private void Require(int k, int start, string what)
+    /// <summary>Store instructions (the inspector's kind: not addresses or calls) found guarded, and not.</summary>
+    public int Guarded, Unguarded;
+
+    private void Require(int k, int start, string what, bool store = true)
     {
+        if (store && start >= 0) Guarded++;
+        else if (store) Unguarded++;
         if (start < 0)
             report.At(il.Offset[k], "guard-missing", $"The {what} at IL_{il.Offset[k]:x4} is not preceded by its canonical guard sequence.");
         else Gap(start, k);
@@ -132,6 +138,7 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
         var field = index.Field(il.Arg[k]);
         if (index.IsValueType(field.Parent) is not { } valueType)
         {
+            Unguarded++;
             report.At(il.Offset[k], "receiver-unknown", $"Cannot tell from the module's signatures whether the declaring type of {field.Name} is a value type.");
             return;
         }
@@ -143,6 +150,7 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
         var field = index.Field(il.Arg[k]);
         if (il.Arg[k] == holderToken)
         {
+            Unguarded++;
             report.At(il.Offset[k], "holder-write", "Only the holder's static constructor may write <WeaverGuard>::Module.");
             return;
         }
@@ -176,7 +184,7 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
         else if (!isStatic) valueType = index.IsValueType(field.Parent)!.Value;
         int start = FieldAddress(k, field, isStatic, valueType);
         if (start >= 0) Gap(start, k);
-        else if (!read) Require(k, -1, (isStatic ? "ldsflda " : "ldflda ") + field.Name);
+        else if (!read) Require(k, -1, (isStatic ? "ldsflda " : "ldflda ") + field.Name, store: false);
     }
 
     /// <summary>Checks a guard's ids against the manifest: in range, the expected kind and name, the site's own.</summary>

@@ -26,7 +26,7 @@ public sealed class ModuleVerifier
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(image.Span));
         var report = new Report(displayName);
-        int methods = 0;
+        int methods = 0, guarded = 0, unguarded = 0;
         long ilBytes = 0;
         try
         {
@@ -35,17 +35,18 @@ public sealed class ModuleVerifier
                 using var pe = new PEReader(start, image.Length);
                 if (!pe.HasMetadata) report.Module("not-a-module", "The image has no .NET metadata.");
                 else if ((pe.PEHeaders.CorHeader!.Flags & CorFlags.ILOnly) == 0) report.Module("refused", "Mixed-mode (native) images are refused.");
-                else (methods, ilBytes) = VerifyModule(pe, report);
+                else (methods, ilBytes, guarded, unguarded) = VerifyModule(pe, report);
             }
         }
         catch (BadImageFormatException e)
         {
             report.Module("not-a-module", "The image is malformed: " + e.Message);
         }
-        return new VerificationResult(displayName, sha, report.Errors, methods, ilBytes);
+        return new VerificationResult(displayName, sha, report.Errors, methods, ilBytes)
+            { GuardedStores = guarded, UnguardedStores = unguarded };
     }
 
-    private static (int, long) VerifyModule(PEReader pe, Report report)
+    private static (int, long, int, int) VerifyModule(PEReader pe, Report report)
     {
         var reader = pe.GetMetadataReader();
         var index = new ModuleIndex(reader, report);
@@ -72,7 +73,7 @@ public sealed class ModuleVerifier
         }
         report.Method = null;
         methods.Finish();
-        return (count, bytes);
+        return (count, bytes, methods.Guarded, methods.Unguarded);
     }
 
     // P/Invoke, internal calls and native bodies run code no guard sees; runtime-implemented bodies only on delegates.
