@@ -18,7 +18,7 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
     private readonly HashSet<string> dependsOn = new(StringComparer.Ordinal);
     private readonly List<(string Field, string? Method, int Offset)> invalidations = [];
     private readonly Dictionary<FieldDefinitionHandle, int> tableAssignments = [];
-    private string methodName = "";
+    private string methodName = "", sitePrefix = "(";
     private TypeDefinitionHandle declaringType;
     private bool isCctor, manifestReported;
     private const int BadAssign = 1, AddressTaken = 2, UsedAsHandle = 4;
@@ -27,6 +27,7 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
     public void Verify(MethodBodyBlock body, string name, TypeDefinitionHandle declaring, bool staticConstructor)
     {
         methodName = name;
+        sitePrefix = name + "(";
         declaringType = declaring;
         isCctor = staticConstructor;
         if (!il.Decode(body, out int bad))
@@ -209,7 +210,7 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
         var site = manifest.Sites[sid];
         if (target.Kind != kind || name is not null && target.Name != name || assembly is not null && target.Assembly != assembly)
             report.At(at, "id-mismatch", $"Target id {tid} is {target.Kind} '{target.Name}' ({target.Assembly}), but the guarded instruction writes {kind} '{name}' ({assembly}).");
-        if (site.TargetId != tid || !site.Method.StartsWith(methodName + "(", StringComparison.Ordinal) || (uint)site.ILOffset > (uint)il.CodeSize)
+        if (site.TargetId != tid || !site.Method.StartsWith(sitePrefix, StringComparison.Ordinal) || (uint)site.ILOffset > (uint)il.CodeSize)
             report.At(at, "id-mismatch", $"Site id {sid} is {site} for target {site.TargetId}, not this guard (target {tid}).");
         if (siteUsed[sid]) report.At(at, "id-mismatch", $"Site id {sid} is used by more than one guard.");
         siteUsed[sid] = true;

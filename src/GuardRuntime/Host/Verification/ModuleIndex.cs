@@ -105,6 +105,14 @@ internal sealed class ModuleIndex
     /// <summary>Whether a type is a value type: from its base type when it is defined here, else from signatures.</summary>
     public bool? IsValueType(EntityHandle type)
     {
+        if (valueTypeCache.TryGetValue(type, out var cached)) return cached;
+        return valueTypeCache[type] = ComputeIsValueType(type);
+    }
+
+    private readonly Dictionary<EntityHandle, bool?> valueTypeCache = [];
+
+    private bool? ComputeIsValueType(EntityHandle type)
+    {
         if (type.Kind == HandleKind.TypeSpecification)
         {
             GenericDefinition((TypeSpecificationHandle)type, out bool value);

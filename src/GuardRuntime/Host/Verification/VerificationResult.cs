@@ -29,7 +29,7 @@ public sealed record VerificationError(string Module, string? Method, int? ILOff
     /// <summary><c>Module: Type::Method at IL_001a: rule guard-missing: message</c>.</summary>
     public override string ToString()
     {
-        var where = Method is null ? "" : ILOffset is { } offset ? $" {Method} at IL_{offset:x4}" : $" {Method}";
-        return $"{Module}:{where}: rule {Rule}: {Message}";
+        var where = Method is null ? "" : ILOffset is { } offset ? $" {Method} at IL_{offset:x4}:" : $" {Method}:";
+        return $"{Module}:{where} rule {Rule}: {Message}";
     }
 }
