@@ -6,7 +6,8 @@ namespace GuardRuntime.Verification;
 /// <param name="Errors">Every rejection found in the module, in metadata order.</param>
 /// <param name="Methods">How many method bodies were decoded.</param>
 /// <param name="IlBytes">How many bytes of IL were decoded.</param>
-public sealed record VerificationResult(string Module, string Sha256, IReadOnlyList<VerificationError> Errors, int Methods, long IlBytes)
+public sealed record VerificationResult(string Module, string Sha256, IReadOnlyList<VerificationError> Errors,
+    int Methods, long IlBytes)
 {
     /// <summary>Whether the host may load the module.</summary>
     public bool Accepted => Errors.Count == 0;
