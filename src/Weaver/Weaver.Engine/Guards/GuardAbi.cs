@@ -23,6 +23,7 @@ internal sealed class GuardAbi
         StoreStatic = Static(guard, "StoreStatic", ts.Void, ts.Int32, ts.Int32, ModuleGuard);
         StoreElement = Static(guard, "StoreElement", ts.Void, ts.Object, ts.IntPtr, ts.Int32, ts.Int32, ModuleGuard);
         StoreAddress = Static(guard, "StoreAddress", ts.Void, byteRef, ts.UIntPtr, ts.Int32, ts.Int32, ModuleGuard);
+        StoreObject = Static(guard, "StoreObject", ts.Void, ts.Object, ts.Int32, ts.Int32, ModuleGuard);
         Call = Static(guard, "Call", ts.Void, ts.Int32, ts.Int32, ModuleGuard);
         var array = new TypeReference("System", "Array", module, ts.CoreLibrary);
         StoreElements = Static(guard, "StoreElements", ts.Void, array, ts.IntPtr, ts.IntPtr, ts.Int32, ts.Int32, ModuleGuard);
@@ -52,6 +53,7 @@ internal sealed class GuardAbi
     public MethodReference StoreStatic { get; }
     public MethodReference StoreElement { get; }
     public MethodReference StoreAddress { get; }
+    public MethodReference StoreObject { get; }
     public MethodReference Call { get; }
 
     private static MethodReference Static(TypeReference declaring, string name, TypeReference returns, params TypeReference[] parameters)
