@@ -37,6 +37,20 @@ internal sealed class GuardAbi
     }
 
     private readonly MethodReference storeSpan;
+    private TypeReference? memory;
+
+    /// <summary><c>Memory&lt;T&gt;.get_Span</c> on the closed memory type <paramref name="memoryType"/>.</summary>
+    public MethodReference MemorySpan(GenericInstanceType memoryType)
+    {
+        if (memory is null)
+        {
+            memory = new TypeReference("System", "Memory`1", span.Module, span.Scope, valueType: true);
+            memory.GenericParameters.Add(new GenericParameter("T", memory));
+        }
+        var closed = new GenericInstanceType(memory) { GenericArguments = { memoryType.GenericArguments[0] } };
+        var returns = new GenericInstanceType(span) { GenericArguments = { memory.GenericParameters[0] } };
+        return new MethodReference("get_Span", returns, closed) { HasThis = true };
+    }
     private readonly TypeReference span;
 
     public MethodReference StoreElements { get; }
