@@ -41,6 +41,10 @@ public sealed partial class ModulePolicy
             CheckAddress(handle, ref MemoryMarshal.GetArrayDataReference(array), (nuint)array.LongLength * size, targetId, siteId);
             return;
         }
+        // A framework collection or builder keeps its elements in private arrays (List<T>._items): a call that writes
+        // the collection writes them, so each is checked like the collection itself.
+        foreach (var storage in ObjectRules.StorageOf(target))
+            CheckObject(handle, storage, targetId, siteId);
         if (objectRules.For(target.GetType()) is { } verdict)
             Enforce(module, verdict, targetId, siteId, $"a framework call may write any field of this {target.GetType().Name}");
     }

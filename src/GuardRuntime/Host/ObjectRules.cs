@@ -58,6 +58,25 @@ internal sealed class ObjectRules
         return strictest;
     }
 
+    private static readonly ConcurrentDictionary<Type, FieldInfo[]> StorageFields = new();
+
+    /// <summary>The arrays a framework object keeps its contents in (its instance fields of array type), if any.</summary>
+    public static IEnumerable<Array> StorageOf(object target)
+    {
+        var fields = StorageFields.GetOrAdd(target.GetType(), static t => IsFramework(t.Assembly) && !t.IsArray
+            ? [.. AllInstanceFields(t).Where(f => f.FieldType.IsArray)]
+            : []);
+        foreach (var field in fields)
+            if (field.GetValue(target) is Array array) yield return array;
+    }
+
+    private static IEnumerable<FieldInfo> AllInstanceFields(Type type)
+    {
+        for (var t = type; t is not null && t != typeof(object); t = t.BaseType)
+            foreach (var f in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+                yield return f;
+    }
+
     private static bool IsFramework(Assembly assembly) =>
         FrameworkDirectory is not null && !assembly.IsDynamic
         && string.Equals(Path.GetDirectoryName(assembly.Location), FrameworkDirectory, StringComparison.OrdinalIgnoreCase);

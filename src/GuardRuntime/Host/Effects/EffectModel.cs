@@ -8,7 +8,7 @@ namespace GuardRuntime.Effects;
 /// matches is unclassified: the weaver checks it as a write of everything it receives, or refuses it.
 /// </summary>
 /// <remarks>
-/// Line format: <c>class type-pattern member-pattern [extent...] [| reason]</c>, <c>#</c> starts a comment. Classes:
+/// Line format: <c>class type-pattern member-pattern [extent...] [| reason]</c>, a line starting with <c>#</c> is a comment. Classes:
 /// <c>readonly</c>, <c>callsback</c>, <c>writes-this</c>, <c>writes</c>, <c>reflective</c>, <c>refused</c>,
 /// <c>frees</c>; the flag <c>reads-pointers</c> vouches that pointer parameters are only read. Extents
 /// (parameter indices from 0, <c>this</c> for the receiver): <c>array:D</c>, <c>array:D@S</c>, <c>array:D@S#C</c>
@@ -73,8 +73,7 @@ public sealed partial class EffectModel
         for (int i = 0; i < lines.Length; i++)
         {
             var line = lines[i];
-            var hash = line.IndexOf('#');
-            if (hash >= 0) line = line[..hash];
+            if (line.TrimStart().StartsWith('#')) continue; // whole-line comments: '#' also spells an extent's count
             string? reason = null;
             var bar = line.IndexOf('|');
             if (bar >= 0) { reason = line[(bar + 1)..].Trim(); line = line[..bar]; }

@@ -103,8 +103,9 @@ public static class ReadOnlyToWritable
                     var taint = new bool[n];
                     for (int i = n - 1; i >= 0; i--) taint[i] = Pop();
                     bool any = taint.Any(t => t);
-                    bool returnsAddress = m.ReturnType is PointerType or ByReferenceType
-                        || m.ReturnType.GetElementType().FullName is "System.Span`1" or "System.ReadOnlySpan`1" or "System.IntPtr" or "System.UIntPtr";
+                    var produced = code == Code.Newobj ? m.DeclaringType : m.ReturnType; // a span constructed from the address
+                    bool returnsAddress = produced is PointerType or ByReferenceType
+                        || produced.GetElementType().FullName is "System.Span`1" or "System.ReadOnlySpan`1" or "System.IntPtr" or "System.UIntPtr";
                     int offset = m.HasThis && code != Code.Newobj ? 1 : 0;
                     if (any && !returnsAddress)
                         for (int i = 0; i < n; i++)

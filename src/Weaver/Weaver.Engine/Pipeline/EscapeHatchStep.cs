@@ -71,10 +71,11 @@ public sealed class EscapeHatchStep : IWeaveStep
         var name = TypeNames.Method(method);
         foreach (var (call, checks) in work)
         {
+            var calleeName = call.Operand is MethodReference calleeRef ? TypeNames.Method(calleeRef) : call.OpCode.Name;
             var run = MethodGuardRewriter.WithPrefixes(call);
             var sequence = new CallGuardSequence(guard, method, scratch, call, run[..^1], lines).Build(checks);
             MethodGuardRewriter.Splice(body.GetILProcessor(), run, sequence);
-            if (checks.Plan is { Writes.Count: > 0 }) guard.Report.CountGuard("call:" + TypeNames.Method((MethodReference)call.Operand), name);
+            if (checks.Plan is { Writes.Count: > 0 }) guard.Report.CountGuard("call:" + calleeName, name);
             foreach (var _ in checks.Plan?.Byrefs ?? checks.HostByrefs ?? []) guard.Report.CountGuard("call:byref-argument", name);
             foreach (var _ in checks.Plan?.Objects ?? []) guard.Report.CountGuard("call:object", name);
             if (checks.HostCall) guard.Report.CountGuard("call:host", name);
@@ -94,13 +95,15 @@ public sealed class EscapeHatchStep : IWeaveStep
     // Whether a framework call only reads through argument 'index' (a reviewed reader of pointers, spans or 'in').
     private static bool ReadsThrough(MethodReference callee, int index)
     {
+        if (IsRuntime(callee)) return true; // the guard checks the weaver emitted before a store read the address
         if (!IsFramework(ScopeOf(callee.DeclaringType))) return false;
         var parameter = callee.Parameters[index];
         if (EffectPlanner.IsReadOnly(parameter)) return true;
         if (parameter.ParameterType.GetElementType().FullName is "System.ReadOnlySpan`1") return true;
         var rule = EffectModel.Framework.Classify(TypeNames.Reflection(callee.DeclaringType), callee.Name, EffectSignature.Of(callee));
         return rule is { ReadsPointers: true } && parameter.ParameterType is PointerType
-               || rule is { Class: EffectClass.ReadOnly, IsExact: true };
+               // A reviewed row names every destination: its other parameters are read.
+               || rule is { IsExact: true, Class: EffectClass.ReadOnly or EffectClass.WritesArguments } && rule.Extents.All(e => e.Dest != index);
     }
 
     private static CallChecks? Classify(WeaveContext context, GuardContext guard, MethodDefinition method, Instruction call, MethodReference callee)
