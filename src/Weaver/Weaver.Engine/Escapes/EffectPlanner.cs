@@ -168,7 +168,8 @@ public static class EffectPlanner
     }
 
     // 'in' and 'ref readonly' parameters are read, never written, by the callee.
-    internal static bool IsReadOnly(ParameterDefinition parameter) =>
+    /// <summary>Whether a byref parameter is <c>in</c> or <c>ref readonly</c>.</summary>
+    public static bool IsReadOnly(ParameterDefinition parameter) =>
         parameter.IsIn || parameter.CustomAttributes.Any(a => a.AttributeType.Name is "IsReadOnlyAttribute" or "RequiresLocationAttribute")
         || parameter.ParameterType is ByReferenceType { ElementType: RequiredModifierType { ModifierType.Name: "InAttribute" } }
         || parameter.ParameterType is RequiredModifierType { ModifierType.Name: "InAttribute" };

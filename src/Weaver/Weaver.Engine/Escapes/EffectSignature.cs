@@ -12,6 +12,9 @@ public static class EffectSignature
     /// <summary>The parameter list of <paramref name="method"/> (unsubstituted: the definition's own view).</summary>
     public static string Of(MethodReference method) => string.Join(",", method.Parameters.Select(p => Type(p.ParameterType)));
 
+    /// <summary>The model's spelling of a declaring type: reflection-style, generic definition, <c>+</c> for nesting.</summary>
+    public static string TypeName(TypeReference type) => Guards.TypeNames.Reflection(type);
+
     /// <summary>One type in model spelling.</summary>
     public static string Type(TypeReference type) => type switch
     {
