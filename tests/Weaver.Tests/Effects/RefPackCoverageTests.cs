@@ -84,7 +84,8 @@ public class RefPackCoverageTests(ITestOutputHelper output)
     public void Members_the_generator_calls_reflective_are_refused()
     {
         var notRefused = Plans.Value
-            .Where(p => EffectProposer.Propose(p.Method).Class == EffectClass.Reflective && p.Plan.Refusal is null)
+            .Where(p => EffectProposer.Propose(p.Method).Class == EffectClass.Reflective && p.Plan.Refusal is null
+                        && p.Plan.Rule?.Reason?.StartsWith("reviewed:", StringComparison.Ordinal) != true)
             .Select(p => $"{EffectSignature.TypeName(p.Method.DeclaringType)}::{p.Method.Name}").Distinct().ToList();
         Assert.True(notRefused.Count == 0, $"{notRefused.Count} reflective members are not refused:\n" + string.Join("\n", notRefused.Take(40)));
     }

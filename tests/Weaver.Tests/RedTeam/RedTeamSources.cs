@@ -305,7 +305,6 @@ public static class RedTeamSources
         ["GCHandleAddrOfPinned"] = "var h = GCHandle.Alloc(t.Table, GCHandleType.Pinned); ((int*)h.AddrOfPinnedObject())[6] = 0; h.Free();",
         // Framework code that writes by reflection for the module.
         ["TypeDescriptorSetValue"] = "System.ComponentModel.TypeDescriptor.GetProperties(t.Cred)[\"Prop\"].SetValue(t.Cred, 0);",
-        ["NativeMemoryFree"] = "var p = NativeMemory.Alloc(64); NativeMemory.Free(p); NativeMemory.Clear((void*)(t.Mmio + 32), 32);",
         ["UnsafeAsObject"] = "Unsafe.As<Fake>((object)t.Cred).Uid = 0;",
         ["PointerReinterpret"] = "Credentials c = t.Cred; Fake f = *(Fake*)&c; f.Uid = 0;",
     };

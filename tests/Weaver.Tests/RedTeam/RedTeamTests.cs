@@ -64,7 +64,6 @@ public class RedTeamTests(ITestOutputHelper output)
         new("AsPointerOfReference", "confusion", ObjectRegion, Refused),
         new("GCHandleAddrOfPinned", "confusion", ArrayRange, Refused),
         new("TypeDescriptorSetValue", "reflective", FieldRule, Refused),
-        new("NativeMemoryFree", "frees", NativeRange, Refused),
         new("SpanReplace", "span", ArrayRange, Stopped),
         // 3. raw pointers
         new("FixedArray", "pointer", ArrayRange, Stopped),

@@ -21,6 +21,9 @@ public enum EffectClass : byte
     Reflective,
     /// <summary>Writes where no check can bound the extent (scatter stores, typed references, raw object offsets): refused.</summary>
     Refused,
-    /// <summary>Frees or reallocates memory it is given: refused at weave time (host memory cannot be told apart).</summary>
+    /// <summary>
+    /// Frees or reallocates memory it is given. With extents, the block is checked like a write (a block in a protected
+    /// range is refused at run time: host memory); without, the call is refused at weave time.
+    /// </summary>
     FreesOrReallocates,
 }

@@ -95,8 +95,8 @@ public sealed partial class EffectModel
             var extents = parts.Skip(3).Where(p => p != "reads-pointers").Select(p => ParseExtent(p, i + 1)).ToList();
             if (cls == EffectClass.WritesArguments && extents.Count == 0)
                 throw new FormatException($"framework-effects.txt({i + 1}): 'writes' needs at least one extent.");
-            if (cls != EffectClass.WritesArguments && extents.Count > 0)
-                throw new FormatException($"framework-effects.txt({i + 1}): only 'writes' takes extents.");
+            if (cls is not (EffectClass.WritesArguments or EffectClass.FreesOrReallocates) && extents.Count > 0)
+                throw new FormatException($"framework-effects.txt({i + 1}): only 'writes' and 'frees' take extents.");
             if (cls is EffectClass.Reflective or EffectClass.Refused or EffectClass.FreesOrReallocates && string.IsNullOrEmpty(reason))
                 throw new FormatException($"framework-effects.txt({i + 1}): a refusing class needs '| reason'.");
             rules.Add(new EffectRule(cls, parts[1], parts[2], extents, reason, i + 1) { ReadsPointers = readsPointers });

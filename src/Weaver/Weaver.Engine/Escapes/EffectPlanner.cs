@@ -22,7 +22,7 @@ public static class EffectPlanner
     private static readonly string[] MustClassify =
     [
         "System.Runtime.CompilerServices.Unsafe", "System.Runtime.CompilerServices.RuntimeHelpers",
-        "System.Runtime.InteropServices.", "System.Runtime.Intrinsics.", "System.Buffer", "System.Reflection.",
+        "System.Runtime.InteropServices.", "System.Runtime.Intrinsics.", "System.Buffer!", "System.Reflection.",
         "System.Runtime.CompilerServices.CallSite", "System.Threading.Interlocked", "System.Threading.Volatile",
     ];
 
@@ -43,7 +43,12 @@ public static class EffectPlanner
         var typeName = TypeNames.Reflection(callee.DeclaringType);
         var rule = model.Classify(typeName, callee.Name, EffectSignature.Of(callee));
         var api = $"{typeName}::{callee.Name}({EffectSignature.Of(callee)})";
-        if (rule is { Class: EffectClass.Reflective or EffectClass.Refused or EffectClass.FreesOrReallocates })
+        // A delegate's own members (.ctor, Invoke) only bind or call: the callee is woven code, or a host method whose
+        // function pointer was call-checked at ldftn. Its target object is not written.
+        if (rule is null && IsDelegate(TryResolve(callee.DeclaringType)))
+            rule = new EffectRule(EffectClass.CallsBack, typeName, callee.Name, [], "a delegate's own member", 0);
+        if (rule is { Class: EffectClass.Reflective or EffectClass.Refused }
+            || rule is { Class: EffectClass.FreesOrReallocates, Extents.Count: 0 })
             return Refused(rule, $"{rule.Reason} [effect model: {rule.Class}, line {rule.Line}]");
 
         var byrefs = new List<int>();
@@ -87,16 +92,20 @@ public static class EffectPlanner
         bool instance = callee.HasThis && !isNewObj;
         if (instance && (rule is null || rule.Class == EffectClass.WritesReceiver) && !writes.Any(w => w.Dest == EffectExtent.This))
         {
-            if (rule is null && MustClassify.Any(p => typeName.StartsWith(p, StringComparison.Ordinal)))
+            if (rule is null && MustClassify.Any(p => IsUnder(typeName, p)))
                 return Refused(null, Unclassified(api));
             var receiver = callee.DeclaringType;
             if (IsValueType(receiver)) receiverStruct = true;
             else if (receiver.MetadataType != MetadataType.String) objects.Add(EffectExtent.This);
         }
-        else if (rule is null && MustClassify.Any(p => typeName.StartsWith(p, StringComparison.Ordinal)))
+        else if (rule is null && MustClassify.Any(p => IsUnder(typeName, p)))
             return Refused(null, Unclassified(api));
         return new CallPlan(rule, null, writes, byrefs, spans, objects, receiverStruct);
     }
+
+    // "Ns." covers a namespace, "Type!" one type exactly, anything else a type and its nested types.
+    private static bool IsUnder(string typeName, string pattern) =>
+        pattern.EndsWith('!') ? typeName == pattern[..^1] : typeName.StartsWith(pattern, StringComparison.Ordinal);
 
     private static string Unclassified(string api) =>
         $"calls {api}, a member of a low-level type that the effect model does not classify; add a reviewed row to "
@@ -143,7 +152,7 @@ public static class EffectPlanner
         }
         var name = type.GetElementType().FullName;
         if (name is "System.Span`1" or "System.Memory`1") return ParameterShape.Span;
-        if (name is "System.IntPtr" or "System.UIntPtr"
+        if (name is "System.IntPtr"
             && (declaringType.StartsWith("System.Runtime.InteropServices.", StringComparison.Ordinal)
                 || declaringType.StartsWith("System.Runtime.CompilerServices.", StringComparison.Ordinal)))
             return ParameterShape.Pointer;
@@ -156,8 +165,8 @@ public static class EffectPlanner
         return ParameterShape.Object;
     }
 
-    private static bool IsDelegate(TypeDefinition type) =>
-        type.BaseType?.FullName is "System.MulticastDelegate" or "System.Delegate";
+    private static bool IsDelegate(TypeDefinition? type) =>
+        type?.BaseType?.FullName is "System.MulticastDelegate" or "System.Delegate";
 
     private static bool IsValueType(TypeReference type) => type.IsValueType || TryResolve(type)?.IsValueType == true;
 
