@@ -53,6 +53,7 @@ namespace GuardRuntime.Tests
         public int Array(string elementClass) => Add(TargetKind.ArrayElement, elementClass, null);
         public int Address() => Add(TargetKind.Address, "*", null);
         public int Call(string target, string assembly = "Kernel") => Add(TargetKind.Call, target, assembly);
+        public int Object() => Add(TargetKind.Object, "*", null);
 
         private int Add(TargetKind kind, string target, string? assembly)
         {

@@ -22,5 +22,7 @@ public abstract class CompiledChecks
 
     internal abstract void CheckAddress(ModuleHandle module, ref byte address, nuint length, int targetId, int siteId);
 
+    internal abstract void CheckObject(ModuleHandle module, object target, int targetId, int siteId);
+
     internal abstract void CheckCall(ModuleHandle module, int targetId, int siteId);
 }

@@ -13,6 +13,11 @@ public enum TargetKind : byte
     Address = 3,
     /// <summary>A call from the module to a host method (API integrity).</summary>
     Call = 4,
+    /// <summary>
+    /// An object or array that a framework call may write for the module (an unclassified framework method's receiver or
+    /// argument, or the receiver of a collection method); checked as a write of the whole object (<c>Guard.StoreObject</c>).
+    /// </summary>
+    Object = 5,
 }
 
 /// <summary>
@@ -25,7 +30,7 @@ public enum TargetKind : byte
 /// <param name="Name">
 /// For fields <c>Namespace.Type::Field</c> (generic types by their open name, e.g. <c>Ns.Box`1::Value</c>);
 /// for array elements the element type's full name (<c>System.Int32</c>, or <c>System.Object</c> for <c>stelem.ref</c>);
-/// for addresses <c>*</c>; for calls <c>Namespace.Type::Method</c>.
+/// for addresses and objects <c>*</c>; for calls <c>Namespace.Type::Method</c>.
 /// </param>
 /// <param name="Assembly">The simple name of the assembly that declares the field or method, if any.</param>
 public sealed record GuardTarget(int Id, TargetKind Kind, string Name, string? Assembly)

@@ -38,6 +38,7 @@ public sealed record GuardViolation(
         {
             TargetKind.Call => $"called {Target.Name}",
             TargetKind.Address => "wrote through a pointer",
+            TargetKind.Object => "passed an object a framework call may write",
             TargetKind.ArrayElement => $"wrote an element of a {Target.Name}[]",
             _ => $"wrote {Target.Name}",
         };

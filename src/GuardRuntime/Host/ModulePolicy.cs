@@ -16,6 +16,8 @@ public sealed partial class ModulePolicy : CompiledChecks
     public const byte InstanceLookup = 2;
     /// <summary>Table value: look the written address up among the protected ranges.</summary>
     public const byte RangeLookup = 3;
+    /// <summary>Table value: a whole object a framework call may write: look it up among instances and type rules.</summary>
+    public const byte ObjectLookup = 5;
     /// <summary>Table value: refuse every store (quarantined module, or a module whose hash does not match its pin).</summary>
     public const byte Refused = 4;
 
@@ -24,11 +26,13 @@ public sealed partial class ModulePolicy : CompiledChecks
     private readonly AddressMap ranges;
     private readonly GuardViolation? refusal;
     private readonly ManagedExtents managed;
+    private readonly ObjectRules objectRules;
 
     internal ModulePolicy(byte[] table, Verdict?[] targetVerdicts, Dictionary<object, InstanceProtection[]> instances,
-        AddressMap ranges, GuardViolation? refusal)
+        AddressMap ranges, GuardViolation? refusal, ObjectRules? objectRules = null)
         : base(table)
     {
+        this.objectRules = objectRules ?? ObjectRules.None;
         this.targetVerdicts = targetVerdicts;
         this.instances = instances;
         this.ranges = ranges;

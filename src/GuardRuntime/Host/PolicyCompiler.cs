@@ -35,6 +35,7 @@ public static class PolicyCompiler
         var defaultAction = section?.Section.DefaultAction ?? policy.Default.DefaultAction;
         var regionVerdicts = RegionVerdicts(rules);
 
+        var objectRules = new ObjectRules(rules, defaultAction, moduleName);
         var table = new byte[targets.Count];
         var verdicts = new Verdict?[targets.Count];
         var instances = CompileInstances(regions, regionVerdicts);
@@ -67,6 +68,10 @@ public static class PolicyCompiler
                 case TargetKind.Address:
                     if (ranges.Count > 0 || instances.Count > 0) table[target.Id] = ModulePolicy.RangeLookup; // pointers can reach protected objects too
                     break;
+                case TargetKind.Object:
+                    // Immutable shared objects reach the slow path whatever this byte says (Guard.StoreObject).
+                    if (instances.Count > 0 || objectRules.AnyDeny) table[target.Id] = ModulePolicy.ObjectLookup;
+                    break;
                 case TargetKind.Call:
                 {
                     var verdict = BestCallRule(rules, target) ?? (own ? null : DefaultVerdict(defaultAction));
@@ -79,7 +84,7 @@ public static class PolicyCompiler
                 }
             }
         }
-        return new ModulePolicy(table, verdicts, instances, ranges, null);
+        return new ModulePolicy(table, verdicts, instances, ranges, null, objectRules);
     }
 
     // Default-section rules first, module rules after: a later rule of equal specificity wins.
@@ -90,7 +95,7 @@ public static class PolicyCompiler
         return all;
     }
 
-    private static Verdict? DefaultVerdict(GuardAction action) =>
+    internal static Verdict? DefaultVerdict(GuardAction action) =>
         action == GuardAction.Allow ? null : new Verdict(action, null, null);
 
     private static Dictionary<string, Verdict> RegionVerdicts(List<PolicyRule> rules)
@@ -117,7 +122,7 @@ public static class PolicyCompiler
         return result;
     }
 
-    private static Verdict? BestMemberRule(List<PolicyRule> rules, GuardTarget target)
+    internal static Verdict? BestMemberRule(List<PolicyRule> rules, GuardTarget target)
     {
         PolicyRule? best = null;
         int bestScore = 0;

@@ -7,5 +7,8 @@ namespace GuardRuntime;
 public sealed record Verdict(GuardAction Action, PolicyRule? Rule, string? Region)
 {
     /// <summary>How reports name where the verdict came from.</summary>
-    public string Describe(string module) => Rule?.ToString() ?? $"the default action of module '{module}'";
+    public string Describe(string module) => Rule?.ToString() ?? Reason ?? $"the default action of module '{module}'";
+
+    /// <summary>Why a verdict that no rule made was made (the immutability of shared objects), or null.</summary>
+    public string? Reason { get; init; }
 }

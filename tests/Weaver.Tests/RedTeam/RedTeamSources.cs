@@ -25,6 +25,7 @@ public static class RedTeamSources
                 public Inner Caps = new Inner { Mask = 0xff, Other = 1 };
                 public long Flags = 7;
                 public int[] Groups = { 1, 2 };
+                public string Name = new string('k', 6); // a host string: immutable for every module
                 public int Prop { get => Uid; set => Uid = value; }
                 public void SetUid(int v) { Uid = v; }
             }
@@ -74,7 +75,7 @@ public static class RedTeamSources
                     {
                         case "Field":
                         case "Object":
-                            s.Append($"uid={Cred.Uid} gid={Cred.Gid} caps={Cred.Caps.Mask}/{Cred.Caps.Other} flags={Cred.Flags} groups={Cred.Groups.Length}:{string.Join(",", Cred.Groups)}");
+                            s.Append($"name={Cred.Name} uid={Cred.Uid} gid={Cred.Gid} caps={Cred.Caps.Mask}/{Cred.Caps.Other} flags={Cred.Flags} groups={Cred.Groups.Length}:{string.Join(",", Cred.Groups)}");
                             if (kind == "Object") s.Append($" config={Config.Mode}/{Config.Level}");
                             break;
                         case "Array":
@@ -132,7 +133,7 @@ public static class RedTeamSources
             // Mirrors Kernel.Credentials field for field, so that the runtime lays it out the same way.
             public class Fake
             {
-                public int Uid; public int Gid; public FakeInner Caps; public long Flags; public int[] Groups;
+                public int Uid; public int Gid; public FakeInner Caps; public long Flags; public int[] Groups; public string Name;
             }
             public struct FakeInner { public int Mask; public int Other; }
 
@@ -149,8 +150,6 @@ public static class RedTeamSources
                 public static void RefArgument(Targets t) { SetRef(ref t.Cred.Uid); }
                 static void SetOut(out int x) { x = 0; }
                 public static void OutArgument(Targets t) { SetOut(out t.Cred.Uid); }
-                static void Sneak(in int x) { Unsafe.AsRef(in x) = 0; }
-                public static void InViaAsRef(Targets t) { Sneak(in t.Cred.Uid); }
                 public static void ElementRef(Targets t) { ref int e = ref t.Table[6]; e = 0; }
                 public static void StructFieldViaRef(Targets t) { ref Inner s = ref t.Cred.Caps; s.Mask = 0; }
                 public static void InitObjViaRef(Targets t) { ref Inner s = ref t.Cred.Caps; s = default; }
@@ -167,7 +166,48 @@ public static class RedTeamSources
                 public static void ArrayCopyToSpan(Targets t) { new int[2].CopyTo(t.Table.AsSpan(6)); }
                 public static void MemorySpan(Targets t) { var m = new Memory<int>(t.Table); m.Span[6] = 0; }
                 public static void CreateSpan(Targets t) { MemoryMarshal.CreateSpan(ref t.Cred.Uid, 1)[0] = 0; }
-                public static void CollectionsMarshalAsSpan(Targets t) { CollectionsMarshal.AsSpan(t.Tasks)[3] = 0; }
+
+                // ---- framework calls that write for the module (deny by default: effect model) ----
+                public static void IListSetItemOnArray(Targets t) { ((IList<int>)t.Table)[6] = 0; }
+                public static void NonGenericIListOnArray(Targets t) { ((System.Collections.IList)t.Table)[6] = 0; }
+                public static void BufferSetByte(Targets t) { Buffer.SetByte(t.Table, 24, 0); }
+                public static void ArraySortItems(Targets t)
+                {
+                    var keys = new int[t.Table.Length];
+                    for (int i = 0; i < keys.Length; i++) keys[i] = -i;
+                    Array.Sort(keys, t.Table); // permutes the items array: the table is reversed
+                }
+                public static void ListReverse(Targets t) { t.Tasks.Reverse(); }
+                public static void ListSetItem(Targets t) { t.Tasks[3] = 0; }
+                public static void ICollectionCopyTo(Targets t) { ((ICollection<int>)new List<int> { 0, 0, 0 }).CopyTo(t.Table, 5); }
+                public static void VectorStorePinned(Targets t) { fixed (int* p = t.Table) System.Runtime.Intrinsics.Vector128.Store(System.Runtime.Intrinsics.Vector128<int>.Zero, p + 4); }
+                public static void VectorStoreUnsafeOffset(Targets t) { System.Runtime.Intrinsics.Vector128.StoreUnsafe(System.Runtime.Intrinsics.Vector128<int>.Zero, ref t.Table[0], 4); }
+                public static void Sse2StorePinned(Targets t) { fixed (int* p = t.Table) System.Runtime.Intrinsics.X86.Sse2.Store(p + 6, System.Runtime.Intrinsics.Vector128<int>.Zero); }
+                public static void VectorOfTStore(Targets t) { fixed (int* p = t.Table) System.Numerics.Vector.Store(System.Numerics.Vector<int>.Zero, p + 4); }
+                public static void EncodingGetBytesPointer(Targets t)
+                {
+                    fixed (byte* b = t.Bytes) fixed (char* c = "AAAAAAAA") System.Text.Encoding.ASCII.GetBytes(c, 8, b + 8, 8);
+                }
+                // Benign controls: reading a pinned string (parsers do this), LINQ and collections of the module's own.
+                public static void ParsePinnedString(Targets t)
+                {
+                    int sum = 0;
+                    fixed (char* p = "12345") for (int i = 0; i < 5; i++) sum += p[i] - '0';
+                    if (sum != 15) throw new InvalidOperationException("pinned read");
+                }
+                public static void OwnCollections(Targets t)
+                {
+                    var list = new List<int> { 3, 1, 2 };
+                    list.Sort();
+                    var d = new Dictionary<string, object> { ["a"] = 1 };
+                    d["b"] = 2;
+                    var s = string.Join(",", System.Linq.Enumerable.Select(System.Linq.Enumerable.Where(list, x => x > 1), x => x * 2)) + d.Count + string.Format("{0}", 5);
+                    Span<byte> buf = stackalloc byte[8];
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(buf, 7);
+                    var own = new byte[16];
+                    System.Runtime.Intrinsics.Vector128.StoreUnsafe(System.Runtime.Intrinsics.Vector128<byte>.Zero, ref own[0]);
+                    if (s.Length == 0) throw new InvalidOperationException(s);
+                }
                 public static void SpanReplace(Targets t) { t.Table.AsSpan().Replace(t.Table[6], 0); }
 
                 // ---- 3. raw pointers ----
@@ -247,6 +287,24 @@ public static class RedTeamSources
         ["MarshalPtrToStructure"] = "Marshal.PtrToStructure(t.Mmio, t.Config);",
         ["UnsafeAsRefTypes"] = "Credentials c = t.Cred; Unsafe.As<Credentials, Fake>(ref c).Uid = 0;",
         ["ExplicitUnion"] = "var u = new Union(); u.Real = t.Cred; u.Forged.Uid = 0;",
+        // Unsafe.AsRef(in x) turns a read-only ref (which may point into a string or a boxed value) into a writable one.
+        ["InViaAsRef"] = "ref readonly int r = ref t.Cred.Uid; Unsafe.AsRef(in r) = 0;",
+        ["CollectionsMarshalAsSpan"] = "CollectionsMarshal.AsSpan(t.Tasks)[3] = 0;",
+        ["CollectionsMarshalSpanClear"] = "CollectionsMarshal.AsSpan(t.Tasks).Clear();",
+        // Immutable shared objects: a writable address formed into a string.
+        ["FixedStringWrite"] = "fixed (char* p = t.Cred.Name) p[0] = 'X';",
+        ["StringPinnableReference"] = "ref char c = ref Unsafe.AsRef(in t.Cred.Name.GetPinnableReference()); c = 'X';",
+        ["ReadOnlySpanGetReference"] = "ref char c = ref MemoryMarshal.GetReference(t.Cred.Name.AsSpan()); c = 'X';",
+        ["MemoryMarshalAsMemory"] = "MemoryMarshal.AsMemory(t.Cred.Name.AsMemory()).Span[0] = 'X';",
+        ["FixedStringViaHelper"] = "fixed (char* p = t.Cred.Name) new Span<char>(p, 6).Fill('X');",
+        // Type confusion through structs that wrap references, and references turned into pointers.
+        ["StructWrappedUnion"] = "var u = new Union2(); u.A.O = t.Cred; u.B.F.Uid = 0;",
+        ["UnsafeAsStructWrapper"] = "var w = new W1 { O = t.Cred }; Unsafe.As<W1, W2>(ref w).F.Uid = 0;",
+        ["UnsafeReadWrapper"] = "var w = new W1 { O = t.Cred }; Unsafe.ReadUnaligned<W2>(Unsafe.AsPointer(ref w)).F.Uid = 0;",
+        ["AsPointerOfReference"] = "Credentials c = t.Cred; Unsafe.AsRef<Fake>(Unsafe.AsPointer(ref c)).Uid = 0;",
+        ["GCHandleAddrOfPinned"] = "var h = GCHandle.Alloc(t.Table, GCHandleType.Pinned); ((int*)h.AddrOfPinnedObject())[6] = 0; h.Free();",
+        // Framework code that writes by reflection for the module.
+        ["TypeDescriptorSetValue"] = "System.ComponentModel.TypeDescriptor.GetProperties(t.Cred)[\"Prop\"].SetValue(t.Cred, 0);",
         ["UnsafeAsObject"] = "Unsafe.As<Fake>((object)t.Cred).Uid = 0;",
         ["PointerReinterpret"] = "Credentials c = t.Cred; Fake f = *(Fake*)&c; f.Uid = 0;",
     };
@@ -254,7 +312,8 @@ public static class RedTeamSources
     /// <summary>The module text around one refused technique's statement.</summary>
     public static string RefusedModule(string statements) => $$"""
         {{(statements.StartsWith("memset(", StringComparison.Ordinal) ? "#define PINVOKE" : "")}}
-        {{(statements.Contains("new Union", StringComparison.Ordinal) ? "#define UNION" : "")}}
+        {{(statements.Contains("new Union()", StringComparison.Ordinal) ? "#define UNION" : "")}}
+        {{(statements.Contains("Union2", StringComparison.Ordinal) ? "#define UNION2" : "")}}
         using System;
         using System.Runtime.CompilerServices;
         using System.Runtime.InteropServices;
@@ -262,10 +321,16 @@ public static class RedTeamSources
 
         namespace RedTeam
         {
-            public class Fake { public int Uid; public int Gid; public Inner Caps; public long Flags; public int[] Groups; }
+            public class Fake { public int Uid; public int Gid; public Inner Caps; public long Flags; public int[] Groups; public string Name; }
         #if UNION
             [StructLayout(LayoutKind.Explicit)]
             public struct Union { [FieldOffset(0)] public object Real; [FieldOffset(0)] public Fake Forged; }
+        #endif
+            public struct W1 { public object O; }
+            public struct W2 { public Fake F; }
+        #if UNION2
+            [StructLayout(LayoutKind.Explicit)]
+            public struct Union2 { [FieldOffset(0)] public W1 A; [FieldOffset(0)] public W2 B; }
         #endif
 
             public static unsafe class Attack

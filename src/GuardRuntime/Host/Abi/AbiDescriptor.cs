@@ -77,6 +77,7 @@ public static class AbiDescriptor
         new(typeof(Guard), nameof(Guard.StoreAddress), AbiRole.GuardCheck),
         new(typeof(Guard), nameof(Guard.StoreElements), AbiRole.GuardCheck),
         new(typeof(Guard), nameof(Guard.StoreSpan), AbiRole.GuardCheck),
+        new(typeof(Guard), nameof(Guard.StoreObject), AbiRole.GuardCheck),
         new(typeof(Guard), nameof(Guard.Call), AbiRole.GuardCheck),
 
         new(typeof(Memo), null, AbiRole.Type),

@@ -23,6 +23,7 @@ internal sealed class GuardAbi
         StoreStatic = Static(guard, "StoreStatic", ts.Void, ts.Int32, ts.Int32, ModuleGuard);
         StoreElement = Static(guard, "StoreElement", ts.Void, ts.Object, ts.IntPtr, ts.Int32, ts.Int32, ModuleGuard);
         StoreAddress = Static(guard, "StoreAddress", ts.Void, byteRef, ts.UIntPtr, ts.Int32, ts.Int32, ModuleGuard);
+        StoreObject = Static(guard, "StoreObject", ts.Void, ts.Object, ts.Int32, ts.Int32, ModuleGuard);
         Call = Static(guard, "Call", ts.Void, ts.Int32, ts.Int32, ModuleGuard);
         var array = new TypeReference("System", "Array", module, ts.CoreLibrary);
         StoreElements = Static(guard, "StoreElements", ts.Void, array, ts.IntPtr, ts.IntPtr, ts.Int32, ts.Int32, ModuleGuard);
@@ -36,6 +37,20 @@ internal sealed class GuardAbi
     }
 
     private readonly MethodReference storeSpan;
+    private TypeReference? memory;
+
+    /// <summary><c>Memory&lt;T&gt;.get_Span</c> on the closed memory type <paramref name="memoryType"/>.</summary>
+    public MethodReference MemorySpan(GenericInstanceType memoryType)
+    {
+        if (memory is null)
+        {
+            memory = new TypeReference("System", "Memory`1", span.Module, span.Scope, valueType: true);
+            memory.GenericParameters.Add(new GenericParameter("T", memory));
+        }
+        var closed = new GenericInstanceType(memory) { GenericArguments = { memoryType.GenericArguments[0] } };
+        var returns = new GenericInstanceType(span) { GenericArguments = { memory.GenericParameters[0] } };
+        return new MethodReference("get_Span", returns, closed) { HasThis = true };
+    }
     private readonly TypeReference span;
 
     public MethodReference StoreElements { get; }
@@ -52,6 +67,7 @@ internal sealed class GuardAbi
     public MethodReference StoreStatic { get; }
     public MethodReference StoreElement { get; }
     public MethodReference StoreAddress { get; }
+    public MethodReference StoreObject { get; }
     public MethodReference Call { get; }
 
     private static MethodReference Static(TypeReference declaring, string name, TypeReference returns, params TypeReference[] parameters)

@@ -22,6 +22,8 @@ internal sealed class TargetTable
 
     public int Address() => Get(TargetKind.Address, "*", null);
 
+    public int Object() => Get(TargetKind.Object, "*", null);
+
     public int Call(MethodReference method) =>
         Get(TargetKind.Call, $"{TypeNames.Reflection(method.DeclaringType)}::{method.Name}", AssemblyOf(method.DeclaringType));
 

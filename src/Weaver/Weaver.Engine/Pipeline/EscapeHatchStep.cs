@@ -1,6 +1,7 @@
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 using Mono.Cecil.Rocks;
+using GuardRuntime.Effects;
 using Weaver.Engine.Diagnostics;
 using Weaver.Engine.Escapes;
 using Weaver.Engine.Guards;
@@ -9,7 +10,7 @@ namespace Weaver.Engine.Pipeline;
 
 /// <summary>
 /// Closes the ways a module can write without a store instruction of its own: library calls that write for it
-/// (checked by destination, from <see cref="WriteApiTable"/>), <c>ref</c>/<c>out</c> arguments to external methods
+/// (checked by destination, from the framework effect model), <c>ref</c>/<c>out</c> arguments to external methods
 /// (checked by address), and calls into the host (checked against the policy's call rules). What no guard can check
 /// (reflection writes, code generation, loading unwoven code, P/Invoke, <c>calli</c>, typed references) is refused.
 /// </summary>
@@ -28,6 +29,7 @@ public sealed class EscapeHatchStep : IWeaveStep
             {
                 if (method.IsPInvokeImpl)
                     Refuse(context, method, 0, $"declares a P/Invoke to '{method.PInvokeInfo?.Module?.Name}!{method.PInvokeInfo?.EntryPoint ?? method.Name}'", "native code can write anywhere", method.Name);
+                if (method.HasBody) RefuseWritableReadOnly(context, method);
                 if (method.HasBody) Rewrite(context, guard, method);
             }
         }
@@ -58,7 +60,7 @@ public sealed class EscapeHatchStep : IWeaveStep
                 // no call rule sees: check the call rules where the function pointer is taken.
                 case Code.Ldftn or Code.Ldvirtftn when instruction.Operand is MethodReference target && !IsRuntime(target)
                                                       && ScopeOf(target.DeclaringType) is var s && s != guard.Module.Assembly.Name.Name && !IsFramework(s):
-                    work.Add((instruction, new CallChecks(null, [], HostCall: true)));
+                    work.Add((instruction, new CallChecks(null, HostCall: true)));
                     break;
             }
         }
@@ -69,14 +71,39 @@ public sealed class EscapeHatchStep : IWeaveStep
         var name = TypeNames.Method(method);
         foreach (var (call, checks) in work)
         {
+            var calleeName = call.Operand is MethodReference calleeRef ? TypeNames.Method(calleeRef) : call.OpCode.Name;
             var run = MethodGuardRewriter.WithPrefixes(call);
             var sequence = new CallGuardSequence(guard, method, scratch, call, run[..^1], lines).Build(checks);
             MethodGuardRewriter.Splice(body.GetILProcessor(), run, sequence);
-            if (checks.Write is not null) guard.Report.CountGuard("call:" + checks.Write.Type + "::" + checks.Write.Method, name);
-            foreach (var _ in checks.ByrefParameters) guard.Report.CountGuard("call:byref-argument", name);
+            if (checks.Plan is { Writes.Count: > 0 }) guard.Report.CountGuard("call:" + calleeName, name);
+            foreach (var _ in checks.Plan?.Byrefs ?? checks.HostByrefs ?? []) guard.Report.CountGuard("call:byref-argument", name);
+            foreach (var _ in checks.Plan?.Objects ?? []) guard.Report.CountGuard("call:object", name);
             if (checks.HostCall) guard.Report.CountGuard("call:host", name);
         }
         body.OptimizeMacros();
+    }
+
+    // Strings and boxed values are immutable and shared: a writable address formed into one must only be read.
+    private static void RefuseWritableReadOnly(WeaveContext context, MethodDefinition method)
+    {
+        foreach (var finding in ReadOnlyToWritable.Check(method, ReadsThrough))
+            Refuse(context, method, finding.At.Offset, finding.What,
+                "strings and boxed values are shared and immutable under every policy; read through the address only, or copy "
+                + "the data into a buffer of the module's own", "readonly-to-writable");
+    }
+
+    // Whether a framework call only reads through argument 'index' (a reviewed reader of pointers, spans or 'in').
+    private static bool ReadsThrough(MethodReference callee, int index)
+    {
+        if (IsRuntime(callee)) return true; // the guard checks the weaver emitted before a store read the address
+        if (!IsFramework(ScopeOf(callee.DeclaringType))) return false;
+        var parameter = callee.Parameters[index];
+        if (EffectPlanner.IsReadOnly(parameter)) return true;
+        if (parameter.ParameterType.GetElementType().FullName is "System.ReadOnlySpan`1") return true;
+        var rule = EffectModel.Framework.Classify(TypeNames.Reflection(callee.DeclaringType), callee.Name, EffectSignature.Of(callee));
+        return rule is { ReadsPointers: true } && parameter.ParameterType is PointerType
+               // A reviewed row names every destination: its other parameters are read.
+               || rule is { IsExact: true, Class: EffectClass.ReadOnly or EffectClass.WritesArguments } && rule.Extents.All(e => e.Dest != index);
     }
 
     private static CallChecks? Classify(WeaveContext context, GuardContext guard, MethodDefinition method, Instruction call, MethodReference callee)
@@ -84,66 +111,51 @@ public sealed class EscapeHatchStep : IWeaveStep
         var scope = ScopeOf(callee.DeclaringType);
         if (scope == guard.Module.Assembly.Name.Name) return null; // the module's own code is woven itself
         var typeName = TypeNames.Reflection(callee.DeclaringType);
-        var first = callee.Parameters.Count > 0 ? callee.Parameters[0].ParameterType.FullName : null;
-        var parameters = string.Join(",", callee.Parameters.Select(p => p.ParameterType.FullName));
-        if (RefusedApiTable.WhyRefused(typeName, callee.Name, parameters) is { } why)
+        var api = $"{typeName}::{callee.Name}";
+        if (!IsFramework(scope))
         {
-            Refuse(context, method, call.Offset, $"calls {typeName}::{callee.Name}", why, $"{typeName}::{callee.Name}");
+            // Host methods: the policy's call rules, and their writable byref arguments by address.
+            var byrefs = Enumerable.Range(0, callee.Parameters.Count)
+                .Where(i => callee.Parameters[i].ParameterType is ByReferenceType && !EffectPlanner.IsReadOnly(callee.Parameters[i]))
+                .ToList();
+            return new CallChecks(null, HostCall: true, byrefs);
+        }
+        if (TypeConfusion.WhyRefused(callee) is { } confusion)
+        {
+            Refuse(context, method, call.Offset, $"calls {api}", confusion, api);
             return null;
         }
-        // Unsafe.As<TFrom, TTo>(ref TFrom) over object references turns a Credentials into a look-alike type of the
-        // module, whose field stores no rule or region lookup attributes to the real object.
-        if (typeName == "System.Runtime.CompilerServices.Unsafe" && callee.Name == "As" && callee is GenericInstanceMethod { GenericArguments.Count: 2 } cast
-            && cast.GenericArguments[0].FullName != cast.GenericArguments[1].FullName
-            && (!IsValueType(cast.GenericArguments[0]) || !IsValueType(cast.GenericArguments[1])))
+        var plan = EffectPlanner.Plan(EffectModel.Framework, callee, i => GenericSubstitution.ParameterType(callee, i), call.OpCode.Code == Code.Newobj);
+        if (plan.Refusal is { } why)
         {
-            Refuse(context, method, call.Offset, $"calls {typeName}::As<{cast.GenericArguments[0].FullName}, {cast.GenericArguments[1].FullName}>",
-                "reinterprets an object reference as another type, so field rules and region lookups would see the wrong type", $"{typeName}::As");
+            Refuse(context, method, call.Offset, $"calls {api}", why, api);
             return null;
         }
-        var write = WriteApiTable.Find(typeName, callee.Name, callee.Parameters.Count, first);
-        var byrefs = Enumerable.Range(0, callee.Parameters.Count)
-            .Where(i => callee.Parameters[i].ParameterType is ByReferenceType && !IsReadOnly(callee.Parameters[i]))
-            .ToList();
-        bool host = !IsFramework(scope);
-        // A Span<T> handed to a framework method may be written in full (Replace, TryGetBytes, ReadAtLeast, Shuffle...):
-        // check its extent unless the table already names the destination.
-        var spans = write is not null || !IsFramework(scope) ? [] : Enumerable.Range(0, callee.Parameters.Count)
-            .Where(i => callee.Parameters[i].ParameterType is GenericInstanceType { ElementType.FullName: "System.Span`1" })
-            .ToList();
-        return new CallChecks(write, byrefs, host, spans);
+        var constrained = call.Previous is { OpCode.Code: Code.Constrained, Operand: TypeReference c } ? c : null;
+        if (constrained is GenericParameter && plan.Objects.Contains(EffectExtent.This))
+        {
+            Refuse(context, method, call.Offset, $"calls {api} on a receiver of type parameter {constrained.Name}",
+                "the effect model says the call may write its receiver, and a receiver of unknown type cannot be checked; "
+                + "classify the member in src/GuardRuntime/Host/Effects/framework-effects.txt or call it on a concrete type", api);
+            return null;
+        }
+        if (plan.Rule is null) guard.Report.CountGuard("call:unclassified " + api, TypeNames.Method(method));
+        return new CallChecks(plan, HostCall: false);
     }
 
-    private static bool IsValueType(TypeReference type)
-    {
-        if (type is GenericParameter) return false; // unknown: treat as a reference
-        if (type.IsValueType) return true;
-        try { return type.Resolve()?.IsValueType ?? false; }
-        catch (AssemblyResolutionException) { return false; }
-    }
-
-    // Two fields at the same offset of an explicit-layout type, one an object reference: writing one and reading the
-    // other forges a reference of any type (a module look-alike of a host class), which field rules cannot see.
+    // Fields of an explicit-layout type that overlap where either holds references (at any depth, a struct wrapping one
+    // counts): writing one and reading the other forges a reference of any type, or a pointer, which field rules cannot see.
     private static void RefuseOverlappingReferences(WeaveContext context, TypeDefinition type)
     {
-        if (!type.IsExplicitLayout) return;
-        var fields = type.Fields.Where(f => !f.IsStatic && f.HasLayoutInfo).ToList();
-        foreach (var a in fields)
-            foreach (var b in fields)
-            {
-                if (ReferenceEquals(a, b) || a.Offset != b.Offset || a.FieldType.FullName == b.FieldType.FullName) continue;
-                if (IsValueType(a.FieldType) && IsValueType(b.FieldType)) continue;
-                const string api = "overlapping-references";
-                bool allowed = context.Options.AllowUnchecked.Any(p => p == "*" || api.StartsWith(p.TrimEnd('*'), StringComparison.Ordinal));
-                var message = $"{type.FullName} overlaps fields {a.Name} and {b.Name} at offset {a.Offset}, one an object reference: " +
-                              "an object reference seen as another type escapes every field rule. " +
-                              (allowed ? "Allowed unchecked by --allow-unchecked." : $"Refused; pass --allow-unchecked \"{api}\" to keep it unchecked in a trusted module.");
-                var diagnostic = new WeaverDiagnostic(allowed ? DiagnosticCodes.UncheckedApiAllowed : DiagnosticCodes.UncheckableApi,
-                    allowed ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, message, context.Options.InputPath);
-                if (allowed) context.Add(diagnostic);
-                else throw new WeaverException(diagnostic);
-                return;
-            }
+        if (TypeConfusion.OverlappingReferences(type) is not var (a, b)) return;
+        const string api = "overlapping-references";
+        bool allowed = context.Options.AllowUnchecked.Any(p => p == "*" || api.StartsWith(p.TrimEnd('*'), StringComparison.Ordinal));
+        var message = $"{type.FullName} overlaps fields {a.Name} ({a.FieldType.Name}) and {b.Name} ({b.FieldType.Name}) at offsets "
+                      + $"{a.Offset}/{b.Offset}, and one of them holds object references: a reference seen as another type or as a "
+                      + "pointer escapes every field rule. "
+                      + (allowed ? "Allowed unchecked by --allow-unchecked." : $"Refused; pass --allow-unchecked \"{api}\" to keep it unchecked in a trusted module.");
+        context.Add(new WeaverDiagnostic(allowed ? DiagnosticCodes.UncheckedApiAllowed : DiagnosticCodes.UncheckableApi,
+            allowed ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, message, context.Options.InputPath));
     }
 
     // &obj on a variable of a reference type: ldloca/ldarga/ldflda/ldsflda/ldelema of a reference-typed slot, then conv.
@@ -163,11 +175,6 @@ public sealed class EscapeHatchStep : IWeaveStep
         try { return slot.GetElementType().Resolve() is { IsValueType: false }; }
         catch (AssemblyResolutionException) { return false; }
     }
-
-    // 'in' and 'ref readonly' parameters are read, never written, by the callee.
-    private static bool IsReadOnly(ParameterDefinition parameter) =>
-        parameter.IsIn || parameter.CustomAttributes.Any(a => a.AttributeType.Name is "IsReadOnlyAttribute" or "RequiresLocationAttribute")
-        || parameter.ParameterType is ByReferenceType { ElementType: RequiredModifierType { ModifierType.Name: "InAttribute" } };
 
     private static bool IsRuntime(MethodReference callee) =>
         GuardRuntime.Abi.AbiDescriptor.IsRuntimeAssembly(ScopeOf(callee.DeclaringType));
@@ -194,7 +201,6 @@ public sealed class EscapeHatchStep : IWeaveStep
                       (allowed ? "Allowed unchecked by --allow-unchecked." : "Refused; pass --allow-unchecked \"" + api + "\" to keep it unchecked in a trusted module.");
         var diagnostic = new WeaverDiagnostic(allowed ? DiagnosticCodes.UncheckedApiAllowed : DiagnosticCodes.UncheckableApi,
             allowed ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, message, document ?? context.Options.InputPath, line);
-        if (allowed) context.Add(diagnostic);
-        else throw new WeaverException(diagnostic);
+        context.Add(diagnostic); // an error fails the pipeline after this step, with every refusal reported
     }
 }
