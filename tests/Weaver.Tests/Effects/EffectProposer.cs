@@ -11,7 +11,7 @@ namespace Weaver.Tests.Effects;
 /// delegate parameters or virtual members → CallsBack; no by-ref, pointer, span, array or mutable-object parameter and
 /// an immutable receiver → ReadOnly. Run <c>dotnet test --filter Proposals_are_written</c> to refresh the review list.
 /// </summary>
-public static class EffectProposer
+internal static class EffectProposer
 {
     private static readonly string[] ReflectiveNamespaces =
     [

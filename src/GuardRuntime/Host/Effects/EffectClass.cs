@@ -1,7 +1,7 @@
 namespace GuardRuntime.Effects;
 
 /// <summary>What a framework member does to the memory a module hands it (its receiver, arguments and what they reach).</summary>
-public enum EffectClass : byte
+internal enum EffectClass : byte
 {
     /// <summary>
     /// Writes nothing it receives. <c>ref</c>/<c>out</c>, <c>Span&lt;T&gt;</c> and <c>Memory&lt;T&gt;</c> arguments are

@@ -1,7 +1,7 @@
 namespace GuardRuntime.Effects;
 
 /// <summary>How a written destination is named and how far the write reaches.</summary>
-public enum ExtentKind : byte
+internal enum ExtentKind : byte
 {
     /// <summary>Elements of the array <see cref="EffectExtent.Dest"/>: all, from <c>Start</c>, or <c>[Start, Start+Count)</c>.</summary>
     Array,
@@ -26,7 +26,7 @@ public enum ExtentKind : byte
 /// <param name="Start">The parameter holding the first element (byte offset for pointers), or -1.</param>
 /// <param name="Count">The parameter holding the element (byte) count, or -1.</param>
 /// <param name="Scale">Bytes per counted unit for pointers, or the fixed size when there is no count.</param>
-public sealed record EffectExtent(ExtentKind Kind, int Dest, int Start = -1, int Count = -1, int Scale = 1)
+internal sealed record EffectExtent(ExtentKind Kind, int Dest, int Start = -1, int Count = -1, int Scale = 1)
 {
     /// <summary>The <see cref="Dest"/> value that names the receiver.</summary>
     public const int This = -1;

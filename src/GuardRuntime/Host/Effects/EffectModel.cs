@@ -15,7 +15,7 @@ namespace GuardRuntime.Effects;
 /// (<c>_</c> for a start of 0), <c>span:D</c>, <c>ptr:D*N</c>, <c>ptr:D#C*N</c>, <c>ptr:D@S*N</c>, <c>ptr:D:T</c>
 /// (sizeof the first generic argument), <c>vector:D</c>, <c>vector:D@E</c>, <c>object:D</c>.
 /// </remarks>
-public sealed partial class EffectModel
+internal sealed partial class EffectModel
 {
     /// <summary>The name of the embedded model.</summary>
     public const string ResourceName = "GuardRuntime.Effects.framework-effects.txt";

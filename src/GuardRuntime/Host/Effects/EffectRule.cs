@@ -12,7 +12,7 @@ namespace GuardRuntime.Effects;
 /// <param name="Extents">For <see cref="EffectClass.WritesArguments"/>: the destinations.</param>
 /// <param name="Reason">For refusing classes: why, as the weaver's error says it.</param>
 /// <param name="Line">The line of the model file.</param>
-public sealed record EffectRule(EffectClass Class, string TypePattern, string MemberPattern,
+internal sealed record EffectRule(EffectClass Class, string TypePattern, string MemberPattern,
     IReadOnlyList<EffectExtent> Extents, string? Reason, int Line)
 {
     /// <summary>

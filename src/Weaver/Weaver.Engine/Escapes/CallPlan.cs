@@ -10,7 +10,7 @@ namespace Weaver.Engine.Escapes;
 /// <param name="Spans"><c>Span&lt;T&gt;</c> and <c>Memory&lt;T&gt;</c> parameters, checked over their whole extent.</param>
 /// <param name="Objects">Parameters (<see cref="EffectExtent.This"/>: the receiver) checked as whole-object writes.</param>
 /// <param name="ReceiverStruct">Whether the value-type receiver is checked as a write of the whole struct.</param>
-public sealed record CallPlan(EffectRule? Rule, string? Refusal, IReadOnlyList<EffectExtent> Writes, IReadOnlyList<int> Byrefs,
+internal sealed record CallPlan(EffectRule? Rule, string? Refusal, IReadOnlyList<EffectExtent> Writes, IReadOnlyList<int> Byrefs,
     IReadOnlyList<int> Spans, IReadOnlyList<int> Objects, bool ReceiverStruct)
 {
     /// <summary>Whether the call needs any check at all.</summary>

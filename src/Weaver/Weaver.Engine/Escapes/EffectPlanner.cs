@@ -15,7 +15,7 @@ namespace Weaver.Engine.Escapes;
 /// or pointers (refused unless the rule says <c>reads-pointers</c>), so that a new overload under a pattern cannot add
 /// an unchecked writer.
 /// </remarks>
-public static class EffectPlanner
+internal static class EffectPlanner
 {
     // Types whose members convert between pointers, references and objects: a member no rule names is refused rather
     // than checked, because its effect is not a write of what it receives but a new way to reach memory.
