@@ -6,7 +6,7 @@ namespace GuardRuntime.Verification;
 /// <summary>What a reference to an ABI member is, as far as the rules about where it may appear are concerned.</summary>
 internal enum AbiOp : byte
 {
-    None, TypeOnly, StoreField, StoreStatic, StoreElement, StoreAddress, StoreElements, StoreSpan, Call, Register,
+    None, TypeOnly, StoreField, StoreStatic, StoreElement, StoreAddress, StoreElements, StoreSpan, StoreObject, Call, Register,
     OptionsCreate, TableCtor, DependsOn, TryGet, Offer, KeyCtor, KeyUse, Invalidate, Annotation,
 }
 
@@ -29,6 +29,7 @@ internal static class AbiOps
                 nameof(Guard.StoreField) => AbiOp.StoreField, nameof(Guard.StoreStatic) => AbiOp.StoreStatic,
                 nameof(Guard.StoreElement) => AbiOp.StoreElement, nameof(Guard.StoreAddress) => AbiOp.StoreAddress,
                 nameof(Guard.StoreElements) => AbiOp.StoreElements, nameof(Guard.StoreSpan) => AbiOp.StoreSpan,
+                nameof(Guard.StoreObject) => AbiOp.StoreObject,
                 nameof(Guard.Call) => AbiOp.Call, nameof(Guard.Register) => AbiOp.Register, _ => AbiOp.None,
             };
         if (type == typeof(KcrOptions).FullName && member == nameof(KcrOptions.Create)) return AbiOp.OptionsCreate;

@@ -75,7 +75,7 @@ internal sealed partial class MethodVerifier
                     $"The checks before the call to {call.Target} are not canonical.");
                 return -1;
             }
-            Expect(c, TargetKind.Address, "*", null);
+            Expect(c, TargetOf(op), "*", null);
             satisfied |= Required(pos, s, op, c, call);
             pos = c + 1;
         }
@@ -95,7 +95,7 @@ internal sealed partial class MethodVerifier
         for (int pos = s - 1; s > 0 && pos >= Math.Max(0, s - 5); pos--)
             if (Is(pos, ILOpCode.Dup) && Operands(pos, s, op, 0))
             {
-                Expect(c, TargetKind.Address, "*", null);
+                Expect(c, TargetOf(op), "*", null);
                 return pos;
             }
         report.At(il.Offset[k], "guard-shape", $"The check before the call to {call.Target} is not canonical.");
@@ -127,9 +127,12 @@ internal sealed partial class MethodVerifier
         return args.Length == 1 ? args[0] : "";
     }
 
-    // The operands of an extra destination check (array range, pointer extent, receiver span) the weaver emits for
-    // write APIs: only spilled arguments, the receiver (dup), constants, sizes and address arithmetic, and exactly the
-    // check's own operand count on the stack.
+    private static TargetKind TargetOf(AbiOp op) => op == AbiOp.StoreObject ? TargetKind.Object : TargetKind.Address;
+
+    // The operands of an extra destination check (array range, pointer extent, receiver span, whole object, vector
+    // width) the weaver emits from the effect model: only spilled arguments, the receiver (dup, or the object behind
+    // a constrained receiver: dup; ldind.ref), a Memory<T> argument's span (ldloca a; call Memory<T>::get_Span),
+    // constants, sizes and address arithmetic, and exactly the check's own operand count on the stack.
     private bool Operands(int pos, int s, AbiOp op, int n)
     {
         int depth = 0;
@@ -138,19 +141,38 @@ internal sealed partial class MethodVerifier
             switch (il.Op[i])
             {
                 case ILOpCode.Ldloc:
-                    bool mine = false;
-                    for (int a = 0; a < n; a++) mine |= spill[a] == il.Arg[i];
-                    if (!mine) return false;
+                    if (!Spilled(il.Arg[i], n)) return false;
+                    depth++;
+                    break;
+                case ILOpCode.Ldloca when i + 1 < s && Spilled(il.Arg[i], n) && IsMemorySpan(i + 1):
+                    i++; // the pair pushes the span
                     depth++;
                     break;
                 case ILOpCode.Dup or ILOpCode.Ldc_i4 or ILOpCode.Sizeof: depth++; break;
-                case ILOpCode.Conv_i or ILOpCode.Conv_u or ILOpCode.Ldobj: if (depth == 0) return false; break;
+                case ILOpCode.Conv_i or ILOpCode.Conv_u or ILOpCode.Ldobj or ILOpCode.Ldind_ref:
+                    if (depth == 0) return false;
+                    break;
                 case ILOpCode.Add or ILOpCode.Mul: if (--depth <= 0) return false; break;
                 default: return false;
             }
         }
-        return depth == op switch { AbiOp.StoreAddress => 2, AbiOp.StoreElements => 3, AbiOp.StoreSpan => 1, _ => -1 };
+        return depth == op switch
+        {
+            AbiOp.StoreAddress => 2, AbiOp.StoreElements => 3, AbiOp.StoreSpan or AbiOp.StoreObject => 1, _ => -1,
+        };
     }
+
+    private bool Spilled(int local, int n)
+    {
+        for (int a = 0; a < n; a++)
+            if (spill[a] == local) return true;
+        return false;
+    }
+
+    // The one framework call a check may contain: Memory<T>.Span, which reads the memory's current extent.
+    private bool IsMemorySpan(int i) =>
+        il.Op[i] == ILOpCode.Call && index.OpOf(il.Arg[i]) == AbiOp.None
+        && index.Call(il.Arg[i]) is { IsSelf: false, Host: false, Target: "System.Memory`1::get_Span" };
 
     private void FunctionPointer(int k)
     {
