@@ -33,4 +33,10 @@ internal sealed record EffectExtent(ExtentKind Kind, int Dest, int Start = -1, i
 
     /// <summary>The <see cref="Dest"/> value that names the member's first pointer or byref parameter (vector stores).</summary>
     public const int FirstPointer = -2;
+
+    /// <summary>
+    /// The <see cref="Scale"/> value meaning <c>sizeof</c> the declaring type's first generic argument (a span of T
+    /// formed from a pointer and an element count).
+    /// </summary>
+    public const int SizeOfTypeArgument = 0;
 }

@@ -13,7 +13,7 @@ namespace GuardRuntime.Effects;
 /// <c>frees</c>; the flag <c>reads-pointers</c> vouches that pointer parameters are only read. Extents
 /// (parameter indices from 0, <c>this</c> for the receiver): <c>array:D</c>, <c>array:D@S</c>, <c>array:D@S#C</c>
 /// (<c>_</c> for a start of 0), <c>span:D</c>, <c>ptr:D*N</c>, <c>ptr:D#C*N</c>, <c>ptr:D@S*N</c>, <c>ptr:D:T</c>
-/// (sizeof the first generic argument), <c>vector:D</c>, <c>vector:D@E</c>, <c>object:D</c>.
+/// (sizeof the first generic argument), <c>ptr:D#C*T</c> (C elements of the declaring type's first generic argument), <c>vector:D</c>, <c>vector:D@E</c>, <c>object:D</c>.
 /// </remarks>
 internal sealed partial class EffectModel
 {
@@ -115,7 +115,8 @@ internal sealed partial class EffectModel
             "*" => EffectExtent.FirstPointer,
             var d => int.Parse(d),
         };
-        int scale = m.Groups["scale"].Success ? int.Parse(m.Groups["scale"].Value) : 1;
+        int scale = !m.Groups["scale"].Success ? 1
+            : m.Groups["scale"].Value == "T" ? EffectExtent.SizeOfTypeArgument : int.Parse(m.Groups["scale"].Value);
         var kind = m.Groups["kind"].Value switch
         {
             "array" => ExtentKind.Array,
@@ -130,6 +131,6 @@ internal sealed partial class EffectModel
         return new EffectExtent(kind, dest, Arg("start"), Arg("count"), scale);
     }
 
-    [GeneratedRegex(@"^(?<kind>array|span|ptr|vector|object):(?<dest>this|\*|\d+)(@(?<start>\d+|_))?(#(?<count>\d+))?(\*(?<scale>\d+))?(?<t>:T)?$")]
+    [GeneratedRegex(@"^(?<kind>array|span|ptr|vector|object):(?<dest>this|\*|\d+)(@(?<start>\d+|_))?(#(?<count>\d+))?(\*(?<scale>\d+|T))?(?<t>:T)?$")]
     private static partial Regex ExtentSyntax();
 }

@@ -135,7 +135,12 @@ internal sealed class CallGuardSequence(GuardContext guard, MethodDefinition met
                 {
                     Load(write.Count);
                     Emit(Instruction.Create(OpCodes.Conv_U));
-                    if (write.Scale != 1) EmitScale(write.Scale);
+                    if (write.Scale == EffectExtent.SizeOfTypeArgument)
+                    {
+                        EmitSizeOf(((GenericInstanceType)callee.DeclaringType).GenericArguments[0]);
+                        Emit(Instruction.Create(OpCodes.Mul));
+                    }
+                    else if (write.Scale != 1) EmitScale(write.Scale);
                 }
                 else EmitConst(write.Scale);
                 EmitIds(guard.Targets.Address(), guard.Abi.StoreAddress);
