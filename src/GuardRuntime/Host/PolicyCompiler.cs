@@ -107,12 +107,18 @@ public static class PolicyCompiler
         return result;
     }
 
+    private static Verdict ReadOnlyVerdict(string region) =>
+        new(GuardAction.Throw, null, region) { Reason = "the host marked the object read-only for every module" };
+
     private static Dictionary<object, InstanceProtection[]> CompileInstances(RegionSet regions, Dictionary<string, Verdict> regionVerdicts)
     {
+        Verdict? verdict;
         var result = new Dictionary<object, InstanceProtection[]>(ReferenceEqualityComparer.Instance);
         foreach (var region in regions.Instances)
         {
-            if (!regionVerdicts.TryGetValue(region.Name, out var verdict)) continue;
+            // A read-only object is denied to every module whatever the rules say: no rule is consulted at all.
+            if (region.ReadOnly) verdict = ReadOnlyVerdict(region.Name);
+            else if (!regionVerdicts.TryGetValue(region.Name, out verdict)) continue;
             var entry = new InstanceProtection(region, verdict);
             result[region.Instance] = result.TryGetValue(region.Instance, out var existing)
                 // Stricter verdicts first, so the first covering entry is the one that decides.

@@ -31,6 +31,20 @@ public static class Regions
         Update(set => set.With(new InstanceRegion(name, instance, 0, instance is Array a ? a.LongLength : -1)), name);
     }
 
+    /// <summary>
+    /// Marks <paramref name="instance"/> (every field, or every element of an array) read-only for every module,
+    /// whatever any policy says: no rule, section or default action can allow a module to write it. For host objects
+    /// the host shares with modules and never means them to change (strings and boxed values are read-only always).
+    /// </summary>
+    public static void ProtectReadOnly(object instance, string name = ReadOnlyRegionName)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        Update(set => set.With(new InstanceRegion(name, instance, 0, instance is Array a ? a.LongLength : -1) { ReadOnly = true }), name);
+    }
+
+    /// <summary>The region name <see cref="ProtectReadOnly"/> uses when none is given.</summary>
+    public const string ReadOnlyRegionName = "read-only";
+
     /// <summary>Registers the elements <c>[start, start + count)</c> of <paramref name="array"/> under <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range does not lie inside the array.</exception>
     public static void ProtectElements(Array array, long start, long count, string name)
@@ -104,6 +118,9 @@ public static class Regions
 /// <param name="Count">For arrays, how many elements are protected; -1 for a non-array instance (all fields).</param>
 public sealed record InstanceRegion(string Name, object Instance, long Start, long Count)
 {
+    /// <summary>Whether the host marked the object read-only for every module (<see cref="Regions.ProtectReadOnly"/>).</summary>
+    public bool ReadOnly { get; init; }
+
     /// <summary>Whether a store to element <paramref name="index"/> (or to any field, for non-arrays) falls in the region.</summary>
     public bool Covers(long index) => Count < 0 || (index >= Start && index < Start + Count);
 }
