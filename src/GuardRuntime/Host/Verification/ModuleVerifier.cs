@@ -120,7 +120,7 @@ public sealed class ModuleVerifier
                 var blob = pe.GetSectionData(directory.RelativeVirtualAddress).GetReader();
                 blob.Offset = checked((int)resource.Offset);
                 int length = blob.ReadInt32();
-                var manifest = GuardManifest.FromUtf8Json(blob.ReadBytes(length));
+                var manifest = GuardManifest.FromBytes(blob.ReadBytes(length));
                 if (manifest.Module != assembly)
                     report.Module("manifest-mismatch",
                         $"The manifest describes module '{manifest.Module}', not '{assembly}'.");
