@@ -78,7 +78,7 @@ public static class PolicyChecker
             var block = pe.GetSectionData(directory.RelativeVirtualAddress + (int)resource.Offset);
             var reader = block.GetReader();
             int length = reader.ReadInt32();
-            return GuardManifest.FromUtf8Json(reader.ReadBytes(length));
+            return GuardManifest.FromBytes(reader.ReadBytes(length));
         }
         return null;
     }

@@ -141,7 +141,7 @@ public class VerifierTests
             var (_, call) = FirstStaticGuard(module);
             var tid = call.Previous.Previous.Previous;
             var mine = tid.OpCode.Code switch { Code.Ldc_I4 => (int)tid.Operand, Code.Ldc_I4_S => (sbyte)tid.Operand, var c => c - Code.Ldc_I4_0 };
-            var manifest = GuardRuntime.GuardManifest.FromUtf8Json(module.Resources.OfType<EmbeddedResource>().Single(r => r.Name == GuardRuntime.GuardManifest.ResourceName).GetResourceData());
+            var manifest = GuardRuntime.GuardManifest.FromBytes(module.Resources.OfType<EmbeddedResource>().Single(r => r.Name == GuardRuntime.GuardManifest.ResourceName).GetResourceData());
             var other = manifest.Targets.First(t => t.Kind == GuardRuntime.TargetKind.StaticField && t.Id != mine);
             tid.OpCode = OpCodes.Ldc_I4;
             tid.Operand = other.Id;

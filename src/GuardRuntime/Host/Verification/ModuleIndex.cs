@@ -23,9 +23,9 @@ internal sealed class ModuleIndex
     public MethodDefinitionHandle HolderCctor;
     public readonly HashSet<FieldDefinitionHandle> MemoTables = [];
     private readonly AbiOp[] memberOps;
-    private readonly Dictionary<int, FieldFacts> fields = [];
-    private readonly Dictionary<int, CallFacts> calls = [];
-    private readonly Dictionary<int, string> typeNames = [];
+    private readonly TokenCache<FieldFacts> fields;
+    private readonly TokenCache<CallFacts> calls;
+    private readonly TokenCache<string> typeNames;
     private Dictionary<EntityHandle, bool>? valueTypes;
     private readonly Report report;
 
@@ -34,7 +34,8 @@ internal sealed class ModuleIndex
         Reader = reader;
         this.report = report;
         AssemblyName = reader.IsAssembly ? reader.GetString(reader.GetAssemblyDefinition().Name) : "";
-        Names = new TypeNameProvider(reader, null);
+        Names = new TypeNameProvider(reader);
+        (fields, calls, typeNames) = (new(reader), new(reader), new(reader));
         memberOps = new AbiOp[reader.GetTableRowCount(TableIndex.MemberRef) + 1];
         CheckReferences();
         FindHolderAndTables();
@@ -84,8 +85,8 @@ internal sealed class ModuleIndex
     /// <summary>The reflection name of a type token, the open definition's for generic instances.</summary>
     public string TypeName(EntityHandle type) => type.Kind switch
     {
-        HandleKind.TypeDefinition => TypeNames.Of(Reader, (TypeDefinitionHandle)type),
-        HandleKind.TypeReference => TypeNames.Of(Reader, (TypeReferenceHandle)type),
+        HandleKind.TypeDefinition => Names.Of((TypeDefinitionHandle)type),
+        HandleKind.TypeReference => Names.Of((TypeReferenceHandle)type),
         HandleKind.TypeSpecification when GenericDefinition((TypeSpecificationHandle)type) is { IsNil: false } d => TypeName(d),
         _ => "?",
     };
@@ -93,12 +94,12 @@ internal sealed class ModuleIndex
     /// <summary>A type token rendered in full (<c>sizeof</c>, <c>stobj</c> operands), for comparing with signatures.</summary>
     public string TypeString(int token)
     {
-        if (typeNames.TryGetValue(token, out var name)) return name;
+        ref var name = ref typeNames.Slot(token);
+        if (name is not null) return name;
         var handle = MetadataTokens.EntityHandle(token);
         name = handle.Kind == HandleKind.TypeSpecification
             ? Reader.GetTypeSpecification((TypeSpecificationHandle)handle).DecodeSignature(Names, default)
             : TypeName(handle);
-        typeNames[token] = name;
         return name;
     }
 
@@ -145,7 +146,8 @@ internal sealed class ModuleIndex
 
     public FieldFacts Field(int token)
     {
-        if (fields.TryGetValue(token, out var facts)) return facts;
+        ref var facts = ref fields.Slot(token);
+        if (facts is not null) return facts;
         var handle = MetadataTokens.EntityHandle(token);
         string name;
         EntityHandle parent;
@@ -163,15 +165,14 @@ internal sealed class ModuleIndex
             parent = m.Parent;
             name = Reader.GetString(m.Name);
         }
-        facts = new FieldFacts(TypeName(parent) + "::" + name, ScopeOf(parent), parent, isStatic);
-        fields[token] = facts;
-        return facts;
+        return facts = new FieldFacts(TypeName(parent) + "::" + name, ScopeOf(parent), parent, isStatic);
     }
 
     /// <summary>What a call token names, with its parameters rendered under the call's generic arguments.</summary>
     public CallFacts Call(int token)
     {
-        if (calls.TryGetValue(token, out var facts)) return facts;
+        ref var facts = ref calls.Slot(token);
+        if (facts is not null) return facts;
         var handle = MetadataTokens.EntityHandle(token);
         var methodArgs = ImmutableArray<string>.Empty;
         if (handle.Kind == HandleKind.MethodSpecification)
@@ -185,17 +186,15 @@ internal sealed class ModuleIndex
         else
         {
             var m = Reader.GetMemberReference((MemberReferenceHandle)handle);
-            var typeArgs = m.Parent.Kind == HandleKind.TypeSpecification
-                ? TypeArguments((TypeSpecificationHandle)m.Parent) : [];
             var scope = m.Parent.Kind is HandleKind.TypeReference or HandleKind.TypeSpecification ? ScopeOf(m.Parent)
                 : null;
+            if (scope is null || scope == AssemblyName) return facts = CallFacts.Self(scope is not null);
+            var typeArgs = m.Parent.Kind == HandleKind.TypeSpecification
+                ? TypeArguments((TypeSpecificationHandle)m.Parent) : [];
             var signature = m.DecodeMethodSignature(Names, new GenericScope(typeArgs, methodArgs));
-            facts = scope is null || scope == AssemblyName
-                ? CallFacts.Self(scope is not null)
-                : CallEffects.Classify(scope, TypeName(m.Parent), Reader.GetString(m.Name), signature.ParameterTypes,
-                    methodArgs);
+            facts = CallEffects.Classify(scope, TypeName(m.Parent), Reader.GetString(m.Name), signature.ParameterTypes,
+                methodArgs);
         }
-        calls[token] = facts;
         return facts;
     }
 
@@ -215,8 +214,7 @@ internal sealed class ModuleIndex
     // Metadata names a referenced type as class or value type only inside signatures: read them all once.
     private void CollectValueTypes()
     {
-        valueTypes = [];
-        var provider = new TypeNameProvider(Reader, valueTypes);
+        var provider = new ValueTypeScan(valueTypes = []);
         for (int row = 1; row <= Reader.GetTableRowCount(TableIndex.TypeSpec); row++)
             Reader.GetTypeSpecification(MetadataTokens.TypeSpecificationHandle(row)).DecodeSignature(provider, default);
         foreach (var h in Reader.MemberReferences)
@@ -321,5 +319,22 @@ internal sealed class ModuleIndex
         var type = blob.ReadTypeHandle();
         return ScopeOf(type) == AbiDescriptor.KcrAbiAssembly.GetName().Name
             && TypeName(type) == typeof(KcrRuntime.MemoTable<>).FullName;
+    }
+}
+
+/// <summary>Facts per metadata token, in one array per table indexed by row: no hashing, no boxing.</summary>
+internal sealed class TokenCache<T>(MetadataReader reader) where T : class
+{
+    private readonly T?[]?[] tables = new T?[]?[64];
+    private T? spare;
+
+    /// <summary>The slot of <paramref name="token"/>; a token outside the tables gets one that is not kept.</summary>
+    public ref T? Slot(int token)
+    {
+        spare = null;
+        int table = (int)((uint)token >> 24), row = token & 0xffffff;
+        if (table >= tables.Length) return ref spare;
+        var rows = tables[table] ??= new T?[reader.GetTableRowCount((TableIndex)table) + 1];
+        return ref (uint)row < (uint)rows.Length ? ref rows[row] : ref spare;
     }
 }

@@ -57,12 +57,12 @@ public sealed class ModuleVerifier
         foreach (var t in reader.TypeDefinitions)
         {
             var type = reader.GetTypeDefinition(t);
-            var typeName = TypeNames.Of(reader, t);
+            var typeName = index.Names.Of(t);
             foreach (var m in type.GetMethods())
             {
                 var method = reader.GetMethodDefinition(m);
                 report.Method = typeName + "::" + reader.GetString(method.Name);
-                if (!Native(reader, type, method, report) && method.RelativeVirtualAddress != 0)
+                if (!Native(index, type, method, report) && method.RelativeVirtualAddress != 0)
                 {
                     var body = pe.GetMethodBody(method.RelativeVirtualAddress);
                     count++;
@@ -78,7 +78,7 @@ public sealed class ModuleVerifier
     }
 
     // P/Invoke, internal calls and native bodies run code no guard sees; runtime-implemented bodies only on delegates.
-    private static bool Native(MetadataReader reader, TypeDefinition type, MethodDefinition method, Report report)
+    private static bool Native(ModuleIndex index, TypeDefinition type, MethodDefinition method, Report report)
     {
         var impl = method.ImplAttributes;
         if ((method.Attributes & MethodAttributes.PinvokeImpl) != 0)
@@ -88,7 +88,7 @@ public sealed class ModuleVerifier
             report.InMethod("refused", "Internal-call and native method bodies are refused.");
         else if ((impl & MethodImplAttributes.CodeTypeMask) == MethodImplAttributes.Runtime
                  && (type.BaseType.IsNil || type.BaseType.Kind != HandleKind.TypeReference
-                     || TypeNames.Of(reader, (TypeReferenceHandle)type.BaseType) != "System.MulticastDelegate"))
+                     || index.Names.Of((TypeReferenceHandle)type.BaseType) != "System.MulticastDelegate"))
             report.InMethod("refused", "Runtime-implemented bodies are allowed on delegate types only.");
         else return false;
         return true;
@@ -120,7 +120,7 @@ public sealed class ModuleVerifier
                 var blob = pe.GetSectionData(directory.RelativeVirtualAddress).GetReader();
                 blob.Offset = checked((int)resource.Offset);
                 int length = blob.ReadInt32();
-                var manifest = GuardManifest.FromUtf8Json(blob.ReadBytes(length));
+                var manifest = GuardManifest.FromBytes(blob.ReadBytes(length));
                 if (manifest.Module != assembly)
                     report.Module("manifest-mismatch",
                         $"The manifest describes module '{manifest.Module}', not '{assembly}'.");

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
 
 namespace GuardRuntime.Verification;
 
@@ -9,12 +10,21 @@ internal readonly record struct GenericScope(ImmutableArray<string> Type, Immuta
 /// <summary>
 /// Renders signature types as strings, reflection style (<c>System.Int32</c>, <c>Ns.Outer+Inner</c>,
 /// <c>System.Span`1&lt;System.Byte&gt;</c>), with <c>ref X</c> for byrefs and <c>mod M X</c> for custom modifiers so
-/// that a rule can tell <c>ref modreq(In) T</c> from <c>modreq(In) ref T</c>. It also records whether each type
-/// reference was named as a class or a value type, which metadata says only inside signatures.
+/// that a rule can tell <c>ref modreq(In) T</c> from <c>modreq(In) ref T</c>. The name of each type definition and
+/// reference is built once per module, in arrays by row.
 /// </summary>
-internal sealed class TypeNameProvider(MetadataReader reader, Dictionary<EntityHandle, bool>? valueTypes)
-    : ISignatureTypeProvider<string, GenericScope>
+internal sealed class TypeNameProvider(MetadataReader reader) : ISignatureTypeProvider<string, GenericScope>
 {
+    private readonly string?[] defs = new string?[reader.GetTableRowCount(TableIndex.TypeDef) + 1];
+    private readonly string?[] refs = new string?[reader.GetTableRowCount(TableIndex.TypeRef) + 1];
+
+    /// <summary>The reflection name of a type definition or reference, built once (rows past the table: not kept).</summary>
+    public string Of(TypeDefinitionHandle h) => (uint)MetadataTokens.GetRowNumber(h) < (uint)defs.Length
+        ? defs[MetadataTokens.GetRowNumber(h)] ??= TypeNames.Of(reader, h) : TypeNames.Of(reader, h);
+
+    public string Of(TypeReferenceHandle h) => (uint)MetadataTokens.GetRowNumber(h) < (uint)refs.Length
+        ? refs[MetadataTokens.GetRowNumber(h)] ??= TypeNames.Of(reader, h) : TypeNames.Of(reader, h);
+
     public string GetPrimitiveType(PrimitiveTypeCode typeCode) => typeCode switch
     {
         PrimitiveTypeCode.Boolean => "System.Boolean", PrimitiveTypeCode.Char => "System.Char",
@@ -29,10 +39,10 @@ internal sealed class TypeNameProvider(MetadataReader reader, Dictionary<EntityH
     };
 
     public string GetTypeFromDefinition(MetadataReader r, TypeDefinitionHandle handle, byte rawTypeKind) =>
-        Record(handle, rawTypeKind, TypeNames.Of(r, handle));
+        Of(handle);
 
     public string GetTypeFromReference(MetadataReader r, TypeReferenceHandle handle, byte rawTypeKind) =>
-        Record(handle, rawTypeKind, TypeNames.Of(r, handle));
+        Of(handle);
 
     public string GetTypeFromSpecification(MetadataReader r, GenericScope scope, TypeSpecificationHandle handle,
         byte rawTypeKind) =>
@@ -57,13 +67,6 @@ internal sealed class TypeNameProvider(MetadataReader reader, Dictionary<EntityH
     public string GetGenericMethodParameter(GenericScope scope, int index) =>
         !scope.Method.IsDefault && (uint)index < (uint)scope.Method.Length ? scope.Method[index] : "!!" + index;
 
-    private string Record(EntityHandle handle, byte rawTypeKind, string name)
-    {
-        if (valueTypes is not null
-            && rawTypeKind != 0) valueTypes[handle] = rawTypeKind == (byte)SignatureTypeKind.ValueType;
-        return name;
-    }
-
     /// <summary>Strips leading custom modifiers (<c>mod M X</c> is X) from a rendered type.</summary>
     public static string Unmodified(string type)
     {
@@ -75,9 +78,6 @@ internal sealed class TypeNameProvider(MetadataReader reader, Dictionary<EntityH
         }
         return type;
     }
-
-    /// <summary>The reader this provider renders names from.</summary>
-    public MetadataReader Reader => reader;
 }
 
 /// <summary>Reflection-style names of type definitions and references: <c>Ns.Outer+Inner</c>.</summary>
@@ -99,5 +99,32 @@ internal static class TypeNames
         if (t.ResolutionScope.Kind == HandleKind.TypeReference) return Of(r,
             (TypeReferenceHandle)t.ResolutionScope) + "+" + name;
         return t.Namespace.IsNil || r.GetString(t.Namespace).Length == 0 ? name : r.GetString(t.Namespace) + "." + name;
+    }
+}
+
+/// <summary>
+/// Records whether each type definition and reference a signature names was named as a class or a value type,
+/// which metadata says only inside signatures. It renders nothing.
+/// </summary>
+internal sealed class ValueTypeScan(Dictionary<EntityHandle, bool> valueTypes)
+    : ISignatureTypeProvider<byte, GenericScope>
+{
+    public byte GetTypeFromDefinition(MetadataReader r, TypeDefinitionHandle h, byte kind) => Record(h, kind);
+    public byte GetTypeFromReference(MetadataReader r, TypeReferenceHandle h, byte kind) => Record(h, kind);
+    public byte GetTypeFromSpecification(MetadataReader r, GenericScope s, TypeSpecificationHandle h, byte kind) =>
+        r.GetTypeSpecification(h).DecodeSignature(this, s);
+    public byte GetPrimitiveType(PrimitiveTypeCode typeCode) => 0;
+    public byte GetSZArrayType(byte element) => 0; public byte GetArrayType(byte element, ArrayShape shape) => 0;
+    public byte GetByReferenceType(byte element) => 0; public byte GetPointerType(byte element) => 0;
+    public byte GetPinnedType(byte element) => 0; public byte GetFunctionPointerType(MethodSignature<byte> s) => 0;
+    public byte GetModifiedType(byte modifier, byte unmodified, bool isRequired) => 0;
+    public byte GetGenericInstantiation(byte generic, ImmutableArray<byte> arguments) => 0;
+    public byte GetGenericTypeParameter(GenericScope s, int i) => 0;
+    public byte GetGenericMethodParameter(GenericScope s, int i) => 0;
+
+    private byte Record(EntityHandle handle, byte kind)
+    {
+        if (kind != 0) valueTypes[handle] = kind == (byte)SignatureTypeKind.ValueType;
+        return 0;
     }
 }

@@ -51,7 +51,7 @@ public static class AssemblyInspector
             }
         }
         var manifestResource = module.Resources.OfType<EmbeddedResource>().FirstOrDefault(r => r.Name == GuardManifest.ResourceName);
-        var manifest = manifestResource is null ? null : GuardManifest.FromUtf8Json(manifestResource.GetResourceData());
+        var manifest = manifestResource is null ? null : GuardManifest.FromBytes(manifestResource.GetResourceData());
         return new InspectionResult(module.Assembly?.Name.Name ?? module.Name, module.Assembly is null ? null : Marker.Read(module.Assembly),
             manifest, guarded, unguarded, methods);
     }

@@ -24,7 +24,7 @@ public sealed class MarkStep : IWeaveStep
                 Targets = guards.Targets.Targets,
                 Sites = guards.Sites.Sites,
             };
-            context.Module.Resources.Add(new EmbeddedResource(GuardManifest.ResourceName, ManifestResourceAttributes.Private, manifest.ToUtf8Json()));
+            context.Module.Resources.Add(new EmbeddedResource(GuardManifest.ResourceName, ManifestResourceAttributes.Private, manifest.ToBytes()));
             report.Targets = guards.Targets.Targets.Count;
         }
         Marker.Write(context.Module,
