@@ -56,6 +56,8 @@ public sealed class KernelApi
         host.Log.Write(LogLevel.Info, "net", $"{device.Name}: registered, address {device.Address}");
     }
 
+    internal void RemoveOwned(Func<object?, bool> owned) => netDevices.RemoveAll(d => owned(d));
+
     /// <summary>Unregisters a network interface.</summary>
     public void UnregisterNetDevice(INetDevice device) => netDevices.Remove(device);
 

@@ -28,6 +28,8 @@ public static class DiagnosticCodes
     public const string UncheckableApi = "WVR0010";
     /// <summary>An uncheckable API was kept because the user allowed it with --allow-unchecked.</summary>
     public const string UncheckedApiAllowed = "WVR0011";
+    /// <summary>The module calls (or takes a function pointer to) a host method the host does not export (<c>[ModuleExport]</c>).</summary>
+    public const string HostMethodNotExported = "WVR0014";
     /// <summary>The input was already woven; nothing was done.</summary>
     public const string AlreadyWoven = "WVR0100";
     /// <summary>A summary of what was woven.</summary>

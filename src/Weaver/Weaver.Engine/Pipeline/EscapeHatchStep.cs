@@ -58,6 +58,7 @@ public sealed class EscapeHatchStep : IWeaveStep
                 // no call rule sees: check the call rules where the function pointer is taken.
                 case Code.Ldftn or Code.Ldvirtftn when instruction.Operand is MethodReference target && !IsRuntime(target)
                                                       && ScopeOf(target.DeclaringType) is var s && s != guard.Module.Assembly.Name.Name && !IsFramework(s):
+                    HostExports.Check(context, method, instruction, target); // deny-by-default: exported host methods only
                     work.Add((instruction, new CallChecks(null, [], HostCall: true)));
                     break;
             }
@@ -106,6 +107,7 @@ public sealed class EscapeHatchStep : IWeaveStep
             .Where(i => callee.Parameters[i].ParameterType is ByReferenceType && !IsReadOnly(callee.Parameters[i]))
             .ToList();
         bool host = !IsFramework(scope);
+        if (host) HostExports.Check(context, method, call, callee); // deny-by-default: exported host methods only
         // A Span<T> handed to a framework method may be written in full (Replace, TryGetBytes, ReadAtLeast, Shuffle...):
         // check its extent unless the table already names the destination.
         var spans = write is not null || !IsFramework(scope) ? [] : Enumerable.Range(0, callee.Parameters.Count)
