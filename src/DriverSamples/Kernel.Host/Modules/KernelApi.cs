@@ -1,15 +1,18 @@
+using GuardRuntime;
 using Kernel.Net;
 using Kernel.Pci;
 
 namespace Kernel;
 
 /// <summary>An interrupt handler; returns whether the device had raised the interrupt (<c>IRQ_HANDLED</c>).</summary>
+[ModuleExport]
 public delegate bool IrqHandler(int irq);
 
 /// <summary>
 /// The kernel services a module may use: the current task, the scheduler, socket buffers, the network stack, the
 /// PCI bus and DMA, interrupts and NAPI, delays, module parameters and logging. One instance per kernel.
 /// </summary>
+[ModuleExport]
 public sealed class KernelApi
 {
     private readonly KernelHost host;

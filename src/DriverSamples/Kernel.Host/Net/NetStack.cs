@@ -1,3 +1,4 @@
+using GuardRuntime;
 namespace Kernel.Net;
 
 /// <summary>Receives the packets the stack delivered (the socket layer, for a workload).</summary>
@@ -68,6 +69,7 @@ public sealed class NetStack
     }
 
     /// <summary>Consumes a received frame and frees its buffer.</summary>
+    [ModuleExport]
     public void Receive(SkBuff skb)
     {
         try
