@@ -83,6 +83,7 @@ public sealed class WeaveTask : MSBuildTask
             if (!result.Succeeded && !Log.HasLoggedErrors)
                 Log.LogError(null, DiagnosticCodes.OutputFailed, null, input, 0, 0, 0, 0, "Weaving failed.");
             Woven = result.Succeeded && !result.Report.AlreadyWoven;
+            if (Woven && kinds == GuardKinds.All && !TrustedHost) VerifyOutput(input);
             return result.Succeeded && !Log.HasLoggedErrors;
         }
         catch (Exception e)
@@ -93,6 +94,16 @@ public sealed class WeaveTask : MSBuildTask
             Log.LogMessage(MessageImportance.Low, e.ToString());
             return false;
         }
+    }
+
+    // The host's load-time verifier runs on what the build produced, so a build never yields a module the host refuses.
+    private void VerifyOutput(string path)
+    {
+        var verdict = GuardRuntime.Verification.ModuleVerifier.Default.Verify(path);
+        foreach (var error in verdict.Errors)
+            Log.LogError(null, DiagnosticCodes.GuardVerifierRejected, null, path, 0, 0, 0, 0, error.ToString());
+        if (verdict.Accepted)
+            Log.LogMessage(MessageImportance.Normal, $"{verdict.Module}: accepted by the guard verifier ({verdict.Methods} methods, sha256 {verdict.Sha256}).");
     }
 
     /// <summary>Parses <c>WeaverGuards</c>; empty means all.</summary>

@@ -13,8 +13,18 @@ public static class Woven
         var output = Path.Combine(Path.GetDirectoryName(dll)!, "woven", Path.GetFileName(dll));
         var result = new WeavePipeline().Run(new WeaveOptions { InputPath = dll, OutputPath = output, Guards = guards, Memoize = memoize ?? [] });
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        lock (All) All.Add(output);
+        if (guards == GuardKinds.All)
+        {
+            // Every fully woven file of the tests must be one the host's load-time verifier accepts.
+            var verdict = GuardRuntime.Verification.ModuleVerifier.Default.Verify(output);
+            Assert.True(verdict.Accepted, string.Join("\n", verdict.Errors));
+        }
         return output;
     }
+
+    /// <summary>Every file <see cref="Weave"/> produced in this test run (the verifier/inspector agreement test walks them).</summary>
+    public static readonly List<string> All = [];
 
     /// <summary>Loads <paramref name="path"/> into a new collectible context that shares the runtimes with the test.</summary>
     public static Assembly Load(string path) => new IsolatedContext(path).LoadFromAssemblyPath(Path.GetFullPath(path));

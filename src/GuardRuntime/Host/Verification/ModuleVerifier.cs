@@ -1,3 +1,6 @@
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 using System.Security.Cryptography;
 
@@ -7,6 +10,7 @@ namespace GuardRuntime.Verification;
 /// The host's load-time verifier: proves from a module's IL alone that every store, writable address, checked call
 /// and host call is preceded by exactly the guard ABI's sequence for it, with ids consistent with the module's
 /// embedded manifest. It shares nothing with the weaver but the ABI descriptor, so the weaver is not trusted.
+/// Rules and limits: README.md in this folder.
 /// </summary>
 public sealed class ModuleVerifier
 {
@@ -18,19 +22,111 @@ public sealed class ModuleVerifier
         Verify(File.ReadAllBytes(path), Path.GetFileName(path));
 
     /// <summary>Verifies a module image; <paramref name="displayName"/> names it in every error.</summary>
-    public VerificationResult Verify(ReadOnlyMemory<byte> image, string displayName)
+    public unsafe VerificationResult Verify(ReadOnlyMemory<byte> image, string displayName)
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(image.Span));
-        var errors = new List<VerificationError>();
+        var report = new Report(displayName);
+        int methods = 0, guarded = 0, unguarded = 0;
+        long ilBytes = 0;
         try
         {
-            using var pe = new PEReader(new MemoryStream(image.ToArray(), writable: false));
-            if (!pe.HasMetadata) errors.Add(new(displayName, null, null, "not-a-module", "The image has no .NET metadata."));
+            fixed (byte* start = image.Span)
+            {
+                using var pe = new PEReader(start, image.Length);
+                if (!pe.HasMetadata) report.Module("not-a-module", "The image has no .NET metadata.");
+                else if ((pe.PEHeaders.CorHeader!.Flags & CorFlags.ILOnly) == 0) report.Module("refused", "Mixed-mode (native) images are refused.");
+                else (methods, ilBytes, guarded, unguarded) = VerifyModule(pe, report);
+            }
         }
         catch (BadImageFormatException e)
         {
-            errors.Add(new(displayName, null, null, "not-a-module", e.Message));
+            report.Module("not-a-module", "The image is malformed: " + e.Message);
         }
-        return new VerificationResult(displayName, sha, errors, 0, 0);
+        return new VerificationResult(displayName, sha, report.Errors, methods, ilBytes)
+            { GuardedStores = guarded, UnguardedStores = unguarded };
+    }
+
+    private static (int, long, int, int) VerifyModule(PEReader pe, Report report)
+    {
+        var reader = pe.GetMetadataReader();
+        var index = new ModuleIndex(reader, report);
+        var methods = new MethodVerifier(index, report, ReadManifest(pe, reader, index.AssemblyName, report));
+        int count = 0;
+        long bytes = 0;
+        foreach (var t in reader.TypeDefinitions)
+        {
+            var type = reader.GetTypeDefinition(t);
+            var typeName = TypeNames.Of(reader, t);
+            foreach (var m in type.GetMethods())
+            {
+                var method = reader.GetMethodDefinition(m);
+                report.Method = typeName + "::" + reader.GetString(method.Name);
+                if (!Native(reader, type, method, report) && method.RelativeVirtualAddress != 0)
+                {
+                    var body = pe.GetMethodBody(method.RelativeVirtualAddress);
+                    count++;
+                    bytes += body.Size;
+                    if (m == index.HolderCctor && !index.HolderField.IsNil) HolderConstructor(index, body, report);
+                    else methods.Verify(body, report.Method, t, reader.StringComparer.Equals(method.Name, ".cctor"));
+                }
+            }
+        }
+        report.Method = null;
+        methods.Finish();
+        return (count, bytes, methods.Guarded, methods.Unguarded);
+    }
+
+    // P/Invoke, internal calls and native bodies run code no guard sees; runtime-implemented bodies only on delegates.
+    private static bool Native(MetadataReader reader, TypeDefinition type, MethodDefinition method, Report report)
+    {
+        var impl = method.ImplAttributes;
+        if ((method.Attributes & MethodAttributes.PinvokeImpl) != 0)
+            report.InMethod("refused", "P/Invoke is refused: native code can write anywhere.");
+        else if ((impl & MethodImplAttributes.InternalCall) != 0 || (impl & MethodImplAttributes.CodeTypeMask) == MethodImplAttributes.Native)
+            report.InMethod("refused", "Internal-call and native method bodies are refused.");
+        else if ((impl & MethodImplAttributes.CodeTypeMask) == MethodImplAttributes.Runtime
+                 && (type.BaseType.IsNil || type.BaseType.Kind != HandleKind.TypeReference
+                     || TypeNames.Of(reader, (TypeReferenceHandle)type.BaseType) != "System.MulticastDelegate"))
+            report.InMethod("refused", "Runtime-implemented bodies are allowed on delegate types only.");
+        else return false;
+        return true;
+    }
+
+    // Exactly: ldtoken <WeaverGuard>; call Guard.Register; stsfld <WeaverGuard>::Module; ret
+    private static void HolderConstructor(ModuleIndex index, MethodBodyBlock body, Report report)
+    {
+        var il = new IlBody();
+        bool ok = il.Decode(body, out _) && il.Count == 4
+            && il.Op[0] == ILOpCode.Ldtoken && il.Arg[0] == MetadataTokens.GetToken(index.Holder)
+            && il.Op[1] == ILOpCode.Call && index.OpOf(il.Arg[1]) == AbiOp.Register
+            && il.Op[2] == ILOpCode.Stsfld && il.Arg[2] == MetadataTokens.GetToken(index.HolderField)
+            && il.Op[3] == ILOpCode.Ret && body.ExceptionRegions.Length == 0;
+        if (!ok) report.InMethod("holder", "The holder's static constructor must be exactly: ldtoken <WeaverGuard>; call Guard.Register; stsfld Module; ret.");
+    }
+
+    private static GuardManifest? ReadManifest(PEReader pe, MetadataReader reader, string assembly, Report report)
+    {
+        foreach (var h in reader.ManifestResources)
+        {
+            var resource = reader.GetManifestResource(h);
+            if (!reader.StringComparer.Equals(resource.Name, GuardManifest.ResourceName) || !resource.Implementation.IsNil) continue;
+            try
+            {
+                var directory = pe.PEHeaders.CorHeader!.ResourcesDirectory;
+                var blob = pe.GetSectionData(directory.RelativeVirtualAddress).GetReader();
+                blob.Offset = checked((int)resource.Offset);
+                int length = blob.ReadInt32();
+                var manifest = GuardManifest.FromUtf8Json(blob.ReadBytes(length));
+                if (manifest.Module != assembly)
+                    report.Module("manifest-mismatch", $"The manifest describes module '{manifest.Module}', not '{assembly}'.");
+                return manifest;
+            }
+            catch (Exception e) when (e is InvalidDataException or BadImageFormatException or OverflowException)
+            {
+                report.Module("manifest-malformed", e.Message);
+                return null;
+            }
+        }
+        return null;
     }
 }

@@ -10,6 +10,12 @@ public sealed record VerificationResult(string Module, string Sha256, IReadOnlyL
 {
     /// <summary>Whether the host may load the module.</summary>
     public bool Accepted => Errors.Count == 0;
+
+    /// <summary>Store instructions found behind their canonical guard (what <c>weaver inspect</c> counts as guarded).</summary>
+    public int GuardedStores { get; init; }
+
+    /// <summary>Store instructions without their guard (each is also an error).</summary>
+    public int UnguardedStores { get; init; }
 }
 
 /// <summary>One reason to refuse a module.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Weaver.Engine.Diagnostics;
 using Weaver.Engine.Verification;
+using GuardVerifier = GuardRuntime.Verification.ModuleVerifier;
 
 namespace Weaver.Cli.Commands;
 
@@ -12,7 +13,8 @@ internal static class VerifyCommand
         var input = new Argument<string>("assembly") { Description = "The (woven) assembly to verify." };
         var references = new Option<string[]>("--reference", "-r") { Description = "A folder to search for referenced assemblies (repeatable)." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "List the generic methods that could not be closed and were skipped." };
-        var command = new Command("verify", "Load an assembly and force the JIT over every method, reporting invalid IL.") { input, references, verbose };
+        var guards = new Option<bool>("--guards") { Description = "Run the host's load-time guard verifier instead of the JIT: every store, address, checked call and host call guarded, ids consistent with the manifest." };
+        var command = new Command("verify", "Load an assembly and force the JIT over every method, reporting invalid IL.") { input, references, verbose, guards };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(input)!;
@@ -21,6 +23,7 @@ internal static class VerifyCommand
                 Console.Error.WriteLine(new WeaverDiagnostic(DiagnosticCodes.InputNotFound, DiagnosticSeverity.Error, $"The file '{path}' does not exist.", path));
                 return ExitCodes.Failed;
             }
+            if (parse.GetValue(guards)) return VerifyGuards(path);
             VerificationResult result;
             try
             {
@@ -39,5 +42,16 @@ internal static class VerifyCommand
             return result.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.CheckFailed;
         });
         return command;
+    }
+
+    // The host's verdict, from the same verifier the loader runs; every rejection is printed, not just the first.
+    private static int VerifyGuards(string path)
+    {
+        var result = GuardVerifier.Default.Verify(path);
+        foreach (var error in result.Errors)
+            Console.Error.WriteLine(new WeaverDiagnostic(DiagnosticCodes.GuardVerifierRejected, DiagnosticSeverity.Error, error.ToString(), path));
+        Console.WriteLine($"{result.Module}: {(result.Accepted ? "accepted" : "rejected")} by the guard verifier: {result.Methods} methods, " +
+                          $"{result.IlBytes} bytes of IL, {result.Errors.Count} errors; sha256 {result.Sha256}");
+        return result.Accepted ? ExitCodes.Success : ExitCodes.CheckFailed;
     }
 }

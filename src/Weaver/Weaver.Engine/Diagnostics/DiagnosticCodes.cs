@@ -38,6 +38,10 @@ public static class DiagnosticCodes
     public const string InvalidIL = "WVR0301";
     /// <summary>A store in a woven assembly has no guard (reported by <c>weaver inspect</c>).</summary>
     public const string UnguardedStore = "WVR0302";
+    /// <summary>The host's load-time guard verifier rejects the module (<c>weaver verify --guards</c>, after weaving).</summary>
+    public const string GuardVerifierRejected = "WVR0303";
+    /// <summary>An input carries the <c>Weaver.Woven</c> marker but the guard verifier rejects it (a forged marker).</summary>
+    public const string ForgedWovenMarker = "WVR0304";
     /// <summary>A method named with <c>--memoize</c> (or <c>WeaveOptions.Memoize</c>) does not exist in the module.</summary>
     public const string MemoizeMethodNotFound = "WVR1001";
     /// <summary>A <c>--memoize</c> entry is not of the form <c>Namespace.Type::Method</c>.</summary>

@@ -17,7 +17,7 @@ public sealed class CheckInputStep : IWeaveStep
         var assembly = module.Assembly;
         if (assembly is null) throw context.Fail(DiagnosticCodes.BadImage, "The input is a .NET module without an assembly manifest; weave the assembly that contains it.");
 
-        if (Marker.Read(assembly) is { } marker)
+        if (Marker.Read(assembly) is { } marker && HonourMarker(context, assembly.Name.Name))
         {
             context.Report.AlreadyWoven = true;
             context.Add(DiagnosticCodes.AlreadyWoven, DiagnosticSeverity.Message,
@@ -42,6 +42,19 @@ public sealed class CheckInputStep : IWeaveStep
                 $"'{assembly.Name.Name}' is strong-named; weaving invalidates its signature. Pass a key file (--key) to re-sign it. .NET (Core) does not validate strong-name signatures, so the output still loads there.");
         if (context.Options.KeyFile is { } key && !File.Exists(key))
             throw context.Fail(DiagnosticCodes.StrongName, $"The strong-name key file '{key}' does not exist.");
+    }
+
+    // The marker is written by whoever built the file: it means "nothing to do" only when the host's own verifier
+    // accepts the input as it is (every store guarded, no forged ABI call). A forged marker is an error, never a no-op.
+    // A trusted host assembly is not a module (it may reference the host runtimes), so its marker is taken as written.
+    private static bool HonourMarker(WeaveContext context, string name)
+    {
+        if (context.Options.TrustedHost) return true;
+        var verdict = GuardRuntime.Verification.ModuleVerifier.Default.Verify(context.Options.InputPath);
+        if (verdict.Accepted) return true;
+        var first = string.Join("; ", verdict.Errors.Take(3));
+        throw context.Fail(DiagnosticCodes.ForgedWovenMarker,
+            $"'{name}' carries the Weaver.Woven marker but the guard verifier rejects it ({verdict.Errors.Count} problem(s)): {first}");
     }
 
     // The weaver's own injected types are recognised by name in woven output; an input may not bring its own.

@@ -1,0 +1,199 @@
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+
+namespace GuardRuntime.Verification;
+
+/// <summary>
+/// Calls: a call to another assembly spills its arguments, checks each destination the call model names, reloads
+/// them and calls (<c>stloc a(n-1) .. stloc a0; checks; ldloc a0 .. ldloc a(n-1); call</c>), with
+/// <c>CHECK(Call)</c> first for host calls. The memoization ABI appears only in its wrapper and table set-up shapes.
+/// </summary>
+internal sealed partial class MethodVerifier
+{
+    private int[] spill = new int[16];
+
+    private void ExternalCall(int k)
+    {
+        var call = index.Call(il.Arg[k]);
+        if (call.IsSelf) return;
+        int q = FirstPrefix(k), n = call.Parameters, start = q;
+        bool spilled = n > 0 && q - n - 1 >= 0 && Is(q - n - 1, ILOpCode.Call) && AbiOps.IsCheck(index.OpOf(il.Arg[q - n - 1]));
+        for (int i = 0; spilled && i < n; i++) spilled = Is(q - n + i, ILOpCode.Ldloc);
+        if (spilled) start = Spilled(k, q, call);
+        else if (n == 0 && q > 0 && Is(q - 1, ILOpCode.Call) && index.OpOf(il.Arg[q - 1]) is var before
+                 && AbiOps.IsCheck(before) && before != AbiOp.Call)
+            start = Receiver(k, q - 1, call);
+        else if (call.NeedsSpill)
+        {
+            report.At(il.Offset[k], "guard-missing", $"The call to {call.Target} passes a writable byref or span that is not checked.");
+            return;
+        }
+        if (start < 0) return;
+        if (call.Host)
+        {
+            int s = Check(start - 1, AbiOp.Call);
+            if (s < 0)
+            {
+                report.At(il.Offset[k], "guard-missing", $"The host call to {call.Target} is not preceded by Guard.Call.");
+                return;
+            }
+            Expect(s + 3, TargetKind.Call, call.Target, call.Scope);
+            start = s;
+        }
+        Gap(start, k);
+    }
+
+    // Returns the first stloc of the spill, after checking the checks between spill and reload.
+    private int Spilled(int k, int q, CallFacts call)
+    {
+        int n = call.Parameters, reload = q - n;
+        if (spill.Length < n) spill = new int[n * 2];
+        for (int i = 0; i < n; i++) spill[i] = il.Arg[reload + i];
+        int t = reload - 1;
+        while (t >= 0 && il.Op[t] != ILOpCode.Stloc) t--;
+        bool ok = t - n + 1 >= 0 && Is(t, ILOpCode.Stloc, spill[0]);
+        for (int i = 1; ok && i < n; i++) ok = Is(t - i, ILOpCode.Stloc, spill[i]);
+        if (!ok)
+        {
+            report.At(il.Offset[k], "guard-shape", $"The checks before the call to {call.Target} do not follow a spill of its {n} arguments.");
+            return -1;
+        }
+        int satisfied = 0;
+        for (int pos = t + 1; pos < reload;)
+        {
+            int c = pos;
+            while (c < reload && !(il.Op[c] == ILOpCode.Call && AbiOps.IsCheck(index.OpOf(il.Arg[c])))) c++;
+            var op = c < reload ? index.OpOf(il.Arg[c]) : AbiOp.None;
+            int s = c < reload ? Check(c, op) : -1;
+            if (s < pos || !Operands(pos, s, op, n))
+            {
+                report.At(il.Offset[pos], "guard-shape", $"The checks before the call to {call.Target} are not canonical.");
+                return -1;
+            }
+            Expect(c, TargetKind.Address, "*", null);
+            satisfied |= Required(pos, s, op, c, call);
+            pos = c + 1;
+        }
+        int needed = call.Byrefs.Length + call.Spans.Length;
+        if (satisfied != (needed >= 31 ? -1 : (1 << needed) - 1))
+            report.At(il.Offset[k], "guard-missing", $"The call to {call.Target} passes a writable byref or span argument that is not checked with its extent.");
+        return t - n + 1;
+    }
+
+    // A write check on the receiver of a method without parameters (span.Clear(), array.Initialize()): nothing is
+    // spilled, the receiver is duplicated: `dup; ldobj Span<T>; CHECK(StoreSpan)` or `dup; ldc; conv.i; ldc; conv.i; CHECK`.
+    private int Receiver(int k, int c, CallFacts call)
+    {
+        var op = index.OpOf(il.Arg[c]);
+        int s = Check(c, op);
+        for (int pos = s - 1; s > 0 && pos >= Math.Max(0, s - 5); pos--)
+            if (Is(pos, ILOpCode.Dup) && Operands(pos, s, op, 0))
+            {
+                Expect(c, TargetKind.Address, "*", null);
+                return pos;
+            }
+        report.At(il.Offset[k], "guard-shape", $"The check before the call to {call.Target} is not canonical.");
+        return -1;
+    }
+
+    // Which required argument checks the block [pos, s) + CHECK(op) at c is: byref `ldloc a; sizeof E; conv.u` or span `ldloc a`.
+    private int Required(int pos, int s, AbiOp op, int c, CallFacts call)
+    {
+        int bits = 0;
+        for (int r = 0; r < call.Byrefs.Length; r++)
+            if (op == AbiOp.StoreAddress && s - pos == 3 && Is(pos, ILOpCode.Ldloc, spill[call.Byrefs[r]])
+                && Is(pos + 1, ILOpCode.Sizeof) && Is(pos + 2, ILOpCode.Conv_u)
+                && TypeNameProvider.Unmodified(index.TypeString(il.Arg[pos + 1])) == call.ByrefElements[r])
+                bits |= 1 << Math.Min(r, 30);
+        for (int r = 0; r < call.Spans.Length; r++)
+            if (op == AbiOp.StoreSpan && s - pos == 1 && Is(pos, ILOpCode.Ldloc, spill[call.Spans[r]])
+                && SpanElement(il.Arg[c]) == call.SpanElements[r])
+                bits |= 1 << Math.Min(call.Byrefs.Length + r, 30);
+        return bits;
+    }
+
+    private string SpanElement(int token)
+    {
+        var h = MetadataTokens.EntityHandle(token);
+        if (h.Kind != HandleKind.MethodSpecification) return "";
+        var args = index.Reader.GetMethodSpecification((MethodSpecificationHandle)h).DecodeSignature(index.Names, default);
+        return args.Length == 1 ? args[0] : "";
+    }
+
+    // The operands of an extra destination check (array range, pointer extent, receiver span) the weaver emits for
+    // write APIs: only spilled arguments, the receiver (dup), constants, sizes and address arithmetic, and exactly the
+    // check's own operand count on the stack.
+    private bool Operands(int pos, int s, AbiOp op, int n)
+    {
+        int depth = 0;
+        for (int i = pos; i < s; i++)
+        {
+            switch (il.Op[i])
+            {
+                case ILOpCode.Ldloc:
+                    bool mine = false;
+                    for (int a = 0; a < n; a++) mine |= spill[a] == il.Arg[i];
+                    if (!mine) return false;
+                    depth++;
+                    break;
+                case ILOpCode.Dup or ILOpCode.Ldc_i4 or ILOpCode.Sizeof: depth++; break;
+                case ILOpCode.Conv_i or ILOpCode.Conv_u or ILOpCode.Ldobj: if (depth == 0) return false; break;
+                case ILOpCode.Add or ILOpCode.Mul: if (--depth <= 0) return false; break;
+                default: return false;
+            }
+        }
+        return depth == op switch { AbiOp.StoreAddress => 2, AbiOp.StoreElements => 3, AbiOp.StoreSpan => 1, _ => -1 };
+    }
+
+    private void FunctionPointer(int k)
+    {
+        var op = index.OpOf(il.Arg[k]);
+        if (op != AbiOp.None)
+        {
+            report.At(il.Offset[k], "abi-forged", "The module takes the address of a runtime ABI method.");
+            return;
+        }
+        var call = index.Call(il.Arg[k]);
+        if (call.IsSelf || !call.Host) return;
+        int s = Check(k - 1, AbiOp.Call);
+        if (s < 0)
+        {
+            report.At(il.Offset[k], "guard-missing", $"The delegate to host method {call.Target} is not preceded by Guard.Call.");
+            return;
+        }
+        Expect(s + 3, TargetKind.Call, call.Target, call.Scope);
+        Gap(s, k);
+    }
+
+    // The memoization ABI: table set-up in the cctor, key building and lookups on this type's own table field.
+    private bool Memo(int k, AbiOp op)
+    {
+        bool ok = op switch
+        {
+            AbiOp.OptionsCreate => isCctor && k + 1 < il.Count && il.Op[k + 1] == ILOpCode.Newobj && index.OpOf(il.Arg[k + 1]) == AbiOp.TableCtor,
+            AbiOp.TableCtor => isCctor && il.Op[k] == ILOpCode.Newobj && Is(k - 1, ILOpCode.Call) && index.OpOf(il.Arg[k - 1]) == AbiOp.OptionsCreate,
+            AbiOp.DependsOn => isCctor && Is(k - 1, ILOpCode.Ldstr) && OwnTable(k - 2) && dependsOn.Add(UserString(k - 1)) | true,
+            AbiOp.TryGet => Is(k - 1, ILOpCode.Ldloca) && Is(k - 2, ILOpCode.Ldloca) && OwnTable(k - 3),
+            AbiOp.Offer => Is(k - 1, ILOpCode.Ldloc) && Is(k - 2, ILOpCode.Ldloca) && OwnTable(k - 3),
+            AbiOp.KeyCtor => il.Op[k] == ILOpCode.Newobj && OwnTable(k - 1),
+            AbiOp.Invalidate => Is(k - 1, ILOpCode.Ldstr),
+            _ => false,
+        };
+        if (ok && op == AbiOp.Invalidate) invalidations.Add((UserString(k - 1), report.Method, il.Offset[k]));
+        if (!ok)
+            report.At(il.Offset[k], op == AbiOp.Register ? "abi-forged" : "memo-forged",
+                $"The runtime ABI member ({op}) is used outside the shape the weaver emits for it" +
+                (AbiOps.IsMemo(op) ? " (a memo call must act on its own type's static initonly table, set up in the static constructor)." : "."));
+        return ok;
+    }
+
+    private bool OwnTable(int i)
+    {
+        if (!Is(i, ILOpCode.Ldsfld)) return false;
+        var h = MetadataTokens.EntityHandle(il.Arg[i]);
+        return h.Kind == HandleKind.FieldDefinition && index.MemoTables.Contains((FieldDefinitionHandle)h)
+               && index.Reader.GetFieldDefinition((FieldDefinitionHandle)h).GetDeclaringType() == declaringType;
+    }
+
+    private string UserString(int i) => index.Reader.GetUserString(MetadataTokens.UserStringHandle(il.Arg[i] & 0xffffff));
+}

@@ -1,0 +1,305 @@
+using System.Collections.Immutable;
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using GuardRuntime.Abi;
+
+namespace GuardRuntime.Verification;
+
+/// <summary>A field a store names: its target name as the manifest writes it, and its declaring type.</summary>
+internal sealed record FieldFacts(string Name, string? Assembly, EntityHandle Parent, bool IsStatic);
+
+/// <summary>
+/// What the rules need to know about one module's metadata, computed once: the ABI op of every member reference,
+/// names of fields and callees, the guard holder, the memo tables, and the module-level rules (references to the
+/// runtimes, forwarders, native code). Names are computed per token, on first use, and cached.
+/// </summary>
+internal sealed class ModuleIndex
+{
+    public readonly MetadataReader Reader;
+    public readonly string AssemblyName;
+    public readonly TypeNameProvider Names;
+    public FieldDefinitionHandle HolderField;
+    public TypeDefinitionHandle Holder;
+    public MethodDefinitionHandle HolderCctor;
+    public readonly HashSet<FieldDefinitionHandle> MemoTables = [];
+    private readonly AbiOp[] memberOps;
+    private readonly Dictionary<int, FieldFacts> fields = [];
+    private readonly Dictionary<int, CallFacts> calls = [];
+    private readonly Dictionary<int, string> typeNames = [];
+    private Dictionary<EntityHandle, bool>? valueTypes;
+    private readonly Report report;
+
+    public ModuleIndex(MetadataReader reader, Report report)
+    {
+        Reader = reader;
+        this.report = report;
+        AssemblyName = reader.IsAssembly ? reader.GetString(reader.GetAssemblyDefinition().Name) : "";
+        Names = new TypeNameProvider(reader, null);
+        memberOps = new AbiOp[reader.GetTableRowCount(TableIndex.MemberRef) + 1];
+        CheckReferences();
+        FindHolderAndTables();
+    }
+
+    /// <summary>The ABI op a call or ldftn token names (None for anything outside the ABI).</summary>
+    public AbiOp OpOf(int token)
+    {
+        var handle = MetadataTokens.EntityHandle(token);
+        if (handle.Kind == HandleKind.MethodSpecification)
+            handle = Reader.GetMethodSpecification((MethodSpecificationHandle)handle).Method;
+        return handle.Kind == HandleKind.MemberReference ? memberOps[MetadataTokens.GetRowNumber(handle)] : AbiOp.None;
+    }
+
+    /// <summary>The simple name of the assembly that defines <paramref name="type"/> (this module's for definitions).</summary>
+    public string? ScopeOf(EntityHandle type)
+    {
+        switch (type.Kind)
+        {
+            case HandleKind.TypeDefinition: return AssemblyName;
+            case HandleKind.TypeSpecification: return GenericDefinition((TypeSpecificationHandle)type) is { IsNil: false } d ? ScopeOf(d) : null;
+            case HandleKind.TypeReference:
+                var scope = Reader.GetTypeReference((TypeReferenceHandle)type).ResolutionScope;
+                return scope.Kind switch
+                {
+                    HandleKind.TypeReference => ScopeOf(scope),
+                    HandleKind.AssemblyReference => Reader.GetString(Reader.GetAssemblyReference((AssemblyReferenceHandle)scope).Name),
+                    HandleKind.ModuleDefinition => AssemblyName,
+                    _ => null,
+                };
+            default: return null;
+        }
+    }
+
+    /// <summary>The generic type a <c>GENERICINST</c> type specification instantiates, or nil.</summary>
+    public EntityHandle GenericDefinition(TypeSpecificationHandle spec) => GenericDefinition(spec, out _);
+
+    private EntityHandle GenericDefinition(TypeSpecificationHandle spec, out bool valueType)
+    {
+        var blob = Reader.GetBlobReader(Reader.GetTypeSpecification(spec).Signature);
+        valueType = false;
+        if (blob.ReadSignatureTypeCode() != SignatureTypeCode.GenericTypeInstance) return default;
+        valueType = blob.ReadByte() == (byte)SignatureTypeKind.ValueType;
+        return blob.ReadTypeHandle();
+    }
+
+    /// <summary>The reflection name of a type token, the open definition's for generic instances.</summary>
+    public string TypeName(EntityHandle type) => type.Kind switch
+    {
+        HandleKind.TypeDefinition => TypeNames.Of(Reader, (TypeDefinitionHandle)type),
+        HandleKind.TypeReference => TypeNames.Of(Reader, (TypeReferenceHandle)type),
+        HandleKind.TypeSpecification when GenericDefinition((TypeSpecificationHandle)type) is { IsNil: false } d => TypeName(d),
+        _ => "?",
+    };
+
+    /// <summary>A type token rendered in full (<c>sizeof</c>, <c>stobj</c> operands), for comparing with signatures.</summary>
+    public string TypeString(int token)
+    {
+        if (typeNames.TryGetValue(token, out var name)) return name;
+        var handle = MetadataTokens.EntityHandle(token);
+        name = handle.Kind == HandleKind.TypeSpecification
+            ? Reader.GetTypeSpecification((TypeSpecificationHandle)handle).DecodeSignature(Names, default)
+            : TypeName(handle);
+        typeNames[token] = name;
+        return name;
+    }
+
+    /// <summary>Whether a type is a value type: from its base type when it is defined here, else from signatures.</summary>
+    public bool? IsValueType(EntityHandle type)
+    {
+        if (type.Kind == HandleKind.TypeSpecification)
+        {
+            GenericDefinition((TypeSpecificationHandle)type, out bool value);
+            return value;
+        }
+        if (type.Kind == HandleKind.TypeDefinition)
+        {
+            var baseType = Reader.GetTypeDefinition((TypeDefinitionHandle)type).BaseType;
+            if (baseType.IsNil) return false;
+            var baseName = TypeName(baseType);
+            return (baseName is "System.ValueType" or "System.Enum") && TypeName(type) != "System.Enum";
+        }
+        if (valueTypes is null) CollectValueTypes();
+        return valueTypes!.TryGetValue(type, out var known) ? known : null;
+    }
+
+    /// <summary>The storage class of an enum defined here (its <c>value__</c> field's), or null for other types.</summary>
+    public string? EnumUnderlying(TypeDefinitionHandle type)
+    {
+        var definition = Reader.GetTypeDefinition(type);
+        if (definition.BaseType.IsNil || TypeName(definition.BaseType) != "System.Enum") return null;
+        foreach (var f in definition.GetFields())
+        {
+            var field = Reader.GetFieldDefinition(f);
+            if ((field.Attributes & System.Reflection.FieldAttributes.Static) == 0)
+                return MethodVerifier.Primitive(field.DecodeSignature(Names, default));
+        }
+        return null;
+    }
+
+    public FieldFacts Field(int token)
+    {
+        if (fields.TryGetValue(token, out var facts)) return facts;
+        var handle = MetadataTokens.EntityHandle(token);
+        string name;
+        EntityHandle parent;
+        bool isStatic = false;
+        if (handle.Kind == HandleKind.FieldDefinition)
+        {
+            var f = Reader.GetFieldDefinition((FieldDefinitionHandle)handle);
+            parent = f.GetDeclaringType();
+            name = Reader.GetString(f.Name);
+            isStatic = (f.Attributes & System.Reflection.FieldAttributes.Static) != 0;
+        }
+        else
+        {
+            var m = Reader.GetMemberReference((MemberReferenceHandle)handle);
+            parent = m.Parent;
+            name = Reader.GetString(m.Name);
+        }
+        facts = new FieldFacts(TypeName(parent) + "::" + name, ScopeOf(parent), parent, isStatic);
+        fields[token] = facts;
+        return facts;
+    }
+
+    /// <summary>What a call token names, with its parameters rendered under the call's generic arguments.</summary>
+    public CallFacts Call(int token)
+    {
+        if (calls.TryGetValue(token, out var facts)) return facts;
+        var handle = MetadataTokens.EntityHandle(token);
+        var methodArgs = ImmutableArray<string>.Empty;
+        if (handle.Kind == HandleKind.MethodSpecification)
+        {
+            var spec = Reader.GetMethodSpecification((MethodSpecificationHandle)handle);
+            methodArgs = spec.DecodeSignature(Names, default);
+            handle = spec.Method;
+        }
+        if (handle.Kind != HandleKind.MemberReference)
+            facts = CallFacts.Self(handle.Kind == HandleKind.MethodDefinition);
+        else
+        {
+            var m = Reader.GetMemberReference((MemberReferenceHandle)handle);
+            var typeArgs = m.Parent.Kind == HandleKind.TypeSpecification ? TypeArguments((TypeSpecificationHandle)m.Parent) : [];
+            var scope = m.Parent.Kind is HandleKind.TypeReference or HandleKind.TypeSpecification ? ScopeOf(m.Parent) : null;
+            var signature = m.DecodeMethodSignature(Names, new GenericScope(typeArgs, methodArgs));
+            facts = scope is null || scope == AssemblyName
+                ? CallFacts.Self(scope is not null)
+                : CallEffects.Classify(scope, TypeName(m.Parent), Reader.GetString(m.Name), signature.ParameterTypes, methodArgs);
+        }
+        calls[token] = facts;
+        return facts;
+    }
+
+    private ImmutableArray<string> TypeArguments(TypeSpecificationHandle spec)
+    {
+        var blob = Reader.GetBlobReader(Reader.GetTypeSpecification(spec).Signature);
+        if (blob.ReadSignatureTypeCode() != SignatureTypeCode.GenericTypeInstance) return [];
+        blob.ReadByte();
+        blob.ReadTypeHandle();
+        int n = blob.ReadCompressedInteger();
+        var decoder = new SignatureDecoder<string, GenericScope>(Names, Reader, default);
+        var args = ImmutableArray.CreateBuilder<string>(n);
+        for (int i = 0; i < n; i++) args.Add(decoder.DecodeType(ref blob));
+        return args.MoveToImmutable();
+    }
+
+    // Metadata names a referenced type as class or value type only inside signatures: read them all once.
+    private void CollectValueTypes()
+    {
+        valueTypes = [];
+        var provider = new TypeNameProvider(Reader, valueTypes);
+        for (int row = 1; row <= Reader.GetTableRowCount(TableIndex.TypeSpec); row++)
+            Reader.GetTypeSpecification(MetadataTokens.TypeSpecificationHandle(row)).DecodeSignature(provider, default);
+        foreach (var h in Reader.MemberReferences)
+        {
+            var m = Reader.GetMemberReference(h);
+            if (m.GetKind() == MemberReferenceKind.Field) m.DecodeFieldSignature(provider, default);
+            else m.DecodeMethodSignature(provider, default);
+        }
+        foreach (var h in Reader.FieldDefinitions) Reader.GetFieldDefinition(h).DecodeSignature(provider, default);
+        foreach (var h in Reader.MethodDefinitions) Reader.GetMethodDefinition(h).DecodeSignature(provider, default);
+        for (int row = 1; row <= Reader.GetTableRowCount(TableIndex.StandAloneSig); row++)
+        {
+            var sig = Reader.GetStandaloneSignature(MetadataTokens.StandaloneSignatureHandle(row));
+            if (sig.GetKind() == StandaloneSignatureKind.LocalVariables) sig.DecodeLocalSignature(provider, default);
+        }
+    }
+
+    // A module may name the runtimes only through the descriptor's members, and the host assemblies not at all.
+    private void CheckReferences()
+    {
+        if (AbiDescriptor.IsRuntimeAssembly(AssemblyName))
+            report.Module("identity", $"The module calls itself '{AssemblyName}', the name of a guard or cache runtime assembly.");
+        foreach (var h in Reader.AssemblyReferences)
+        {
+            var name = Reader.GetString(Reader.GetAssemblyReference(h).Name);
+            if (AbiDescriptor.HostAssemblies.Contains(name))
+                report.Module("host-reference", $"The module references the host runtime '{name}', which no module may reference.");
+        }
+        foreach (var h in Reader.TypeReferences)
+            if (ScopeOf(h) is { } scope && AbiDescriptor.IsRuntimeAssembly(scope)
+                && AbiDescriptor.RoleOf(scope, TypeName(h), null) is null)
+                report.Module("abi-nonmember", $"The module references '{TypeName(h)}' of '{scope}', which is not part of the ABI.");
+        foreach (var h in Reader.MemberReferences)
+        {
+            var m = Reader.GetMemberReference(h);
+            if (m.Parent.Kind is not (HandleKind.TypeReference or HandleKind.TypeSpecification)) continue;
+            if (ScopeOf(m.Parent) is not { } scope || !AbiDescriptor.IsRuntimeAssembly(scope)) continue;
+            var type = TypeName(m.Parent);
+            var member = Reader.GetString(m.Name);
+            if (AbiDescriptor.RoleOf(scope, type, member) is { } role)
+                memberOps[MetadataTokens.GetRowNumber(h)] = AbiOps.Of(type, member, role);
+            else report.Module("abi-nonmember", $"The module references '{type}::{member}' of '{scope}', which is not part of the ABI.");
+        }
+        foreach (var h in Reader.ExportedTypes)
+        {
+            var e = Reader.GetExportedType(h);
+            if (e.Implementation.Kind == HandleKind.AssemblyReference
+                && Reader.GetString(Reader.GetAssemblyReference((AssemblyReferenceHandle)e.Implementation).Name) is var to
+                && AbiDescriptor.IsRuntimeAssembly(to))
+                report.Module("forwarder", $"The module forwards '{Reader.GetString(e.Namespace)}.{Reader.GetString(e.Name)}' to the runtime '{to}'.");
+        }
+    }
+
+    private void FindHolderAndTables()
+    {
+        foreach (var t in Reader.TypeDefinitions)
+        {
+            var type = Reader.GetTypeDefinition(t);
+            if (Reader.StringComparer.Equals(type.Name, "<WeaverGuard>") && type.GetDeclaringType().IsNil)
+            {
+                if (!Holder.IsNil) report.Module("holder", "The module defines more than one <WeaverGuard> holder.");
+                Holder = t;
+            }
+            foreach (var f in type.GetFields())
+                if (IsMemoTableField(Reader.GetFieldDefinition(f))) MemoTables.Add(f);
+        }
+        if (Holder.IsNil) return;
+        var holder = Reader.GetTypeDefinition(Holder);
+        var holderFields = holder.GetFields();
+        var methods = holder.GetMethods();
+        foreach (var f in holderFields) HolderField = f;
+        foreach (var m in methods) HolderCctor = m;
+        const System.Reflection.FieldAttributes need = System.Reflection.FieldAttributes.Static | System.Reflection.FieldAttributes.InitOnly;
+        bool fieldOk = holderFields.Count == 1 && Reader.GetFieldDefinition(HolderField) is var field
+            && Reader.StringComparer.Equals(field.Name, "Module") && (field.Attributes & need) == need
+            && field.DecodeSignature(Names, default) == typeof(GuardRuntime.ModuleHandle).FullName;
+        bool cctorOk = methods.Count == 1 && Reader.StringComparer.Equals(Reader.GetMethodDefinition(HolderCctor).Name, ".cctor");
+        if (!fieldOk || !cctorOk || holder.GetNestedTypes().Length > 0)
+        {
+            report.Module("holder", "The <WeaverGuard> holder must have exactly one field 'static initonly ModuleHandle Module', " +
+                "one method (its static constructor) and no nested type.");
+            HolderField = default;
+        }
+    }
+
+    // static initonly MemoTable<T>: the only receiver the memoization ABI accepts.
+    private bool IsMemoTableField(FieldDefinition field)
+    {
+        const System.Reflection.FieldAttributes need = System.Reflection.FieldAttributes.Static | System.Reflection.FieldAttributes.InitOnly;
+        if ((field.Attributes & need) != need) return false;
+        var blob = Reader.GetBlobReader(field.Signature);
+        if (blob.ReadSignatureHeader().Kind != SignatureKind.Field) return false;
+        if (blob.ReadSignatureTypeCode() != SignatureTypeCode.GenericTypeInstance || blob.ReadByte() != (byte)SignatureTypeKind.Class) return false;
+        var type = blob.ReadTypeHandle();
+        return ScopeOf(type) == AbiDescriptor.KcrAbiAssembly.GetName().Name && TypeName(type) == typeof(KcrRuntime.MemoTable<>).FullName;
+    }
+}
