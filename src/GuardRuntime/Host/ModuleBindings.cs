@@ -84,10 +84,12 @@ public static class ModuleBindings
         }
     }
 
-    internal static void Release(ModuleBinding binding)
+    internal static void Release(ModuleBinding binding, Assembly? assembly)
     {
         lock (Gate)
         {
+            if (assembly is not null && ByAssembly.TryGetValue(assembly, out var current) && current == binding)
+                ByAssembly.Remove(assembly);
             if (ByName.TryGetValue(binding.Name, out var holders)) holders.Remove(binding);
             if (holders is { Count: 0 }) ByName.Remove(binding.Name);
         }
@@ -138,8 +140,9 @@ public sealed class ModuleBinding : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref released, 1) != 0) return;
-        ModuleBindings.Release(this);
-        if (assembly.TryGetTarget(out var target)) ModuleRegistry.Retire(target);
+        assembly.TryGetTarget(out var target);
+        ModuleBindings.Release(this, target);
+        if (target is not null) ModuleRegistry.Retire(target);
     }
 
     /// <inheritdoc/>

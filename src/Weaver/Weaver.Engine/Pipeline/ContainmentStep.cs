@@ -15,6 +15,8 @@ namespace Weaver.Engine.Pipeline;
 /// exception that would have ended the process goes to the host instead.
 /// </summary>
 /// <remarks>
+/// It runs before <see cref="EscapeHatchStep"/>: the wrapped delegate is then just an argument of the call, which the
+/// escape hatches check (spill, check, reload) in their canonical form, the one the load-time verifier expects.
 /// Parameters typed <c>System.Delegate</c>/<c>MulticastDelegate</c> (<c>Delegate.Combine</c>, <c>DynamicInvoke</c>)
 /// and generic parameters (<c>List&lt;Action&gt;.Add</c>) are not wrapped: the framework stores or combines those
 /// rather than running them, and a wrapper would change the delegate's identity.

@@ -6,7 +6,7 @@ namespace Weaver.Engine.Pipeline;
 public sealed record WeaveResult(bool Succeeded, IReadOnlyList<WeaverDiagnostic> Diagnostics, WeaveReport Report);
 
 /// <summary>
-/// Runs the weaving steps in order: load → check → memoize → guard → escape hatches → containment → module handle →
+/// Runs the weaving steps in order: load → check → memoize → guard → containment → escape hatches → module handle →
 /// mark → write.
 /// This is the one engine that the CLI, the MSBuild task and the tests share.
 /// </summary>
@@ -19,8 +19,8 @@ public sealed class WeavePipeline
 
     private static IReadOnlyList<IWeaveStep> DefaultSteps()
     {
-        return [new LoadStep(), new CheckInputStep(), new MemoizeStep(), new GuardStep(), new EscapeHatchStep(),
-            new ContainmentStep(), new ModuleHandleStep(), new MarkStep(), new WriteStep()];
+        return [new LoadStep(), new CheckInputStep(), new MemoizeStep(), new GuardStep(), new ContainmentStep(),
+            new EscapeHatchStep(), new ModuleHandleStep(), new MarkStep(), new WriteStep()];
     }
 
     /// <summary>A pipeline with the given steps.</summary>
