@@ -26,6 +26,18 @@ internal static class Containment
 {
     [ThreadStatic] private static int depth;
 
+    // Whether this thread is a pool thread, asked once per thread (the runtime's answer costs a call every time).
+    [ThreadStatic] private static byte threadKind; // 0 unknown, 1 pool, 2 other
+
+    private static bool OnPoolThread
+    {
+        get
+        {
+            if (threadKind == 0) threadKind = Thread.CurrentThread.IsThreadPoolThread ? (byte)1 : (byte)2;
+            return threadKind == 1;
+        }
+    }
+
     /// <summary>Whether a scope is active on this thread.</summary>
     internal static bool Active => depth > 0;
 
@@ -44,13 +56,13 @@ internal static class Containment
         // per type from an expression tree.
         Delegate wrapped = callback switch
         {
-            Action a => new Action(() => state.Run(a)),
-            ThreadStart s => new ThreadStart(() => state.Run(() => s())),
-            ParameterizedThreadStart p => new ParameterizedThreadStart(o => state.Run(() => p(o))),
-            WaitCallback w => new WaitCallback(o => state.Run(() => w(o))),
-            TimerCallback t => new TimerCallback(o => state.Run(() => t(o))),
-            SendOrPostCallback c => new SendOrPostCallback(o => state.Run(() => c(o))),
-            _ => Factories.GetValue(callback.GetType(), Build)(callback, state),
+            Action a => new Action(() => { if (state.Through) a(); else state.Slow(a); }),
+            ThreadStart s => new ThreadStart(() => state.Slow(() => s())),
+            ParameterizedThreadStart p => new ParameterizedThreadStart(o => state.Slow(() => p(o))),
+            WaitCallback w => new WaitCallback(o => { if (state.Through) w(o); else state.Slow(() => w(o)); }),
+            TimerCallback t => new TimerCallback(o => { if (state.Through) t(o); else state.Slow(() => t(o)); }),
+            SendOrPostCallback c => new SendOrPostCallback(o => { if (state.Through) c(o); else state.Slow(() => c(o)); }),
+            _ => Factories.GetValue(callback.GetType(), t => ContainedFactory.TryBuild(t) ?? Build(t))(callback, state),
         };
         return (T)wrapped;
     }
@@ -66,14 +78,18 @@ internal static class Containment
     internal sealed record State(ModuleHandle Module, bool IsThreadStart)
     {
         // Through: the callback's exceptions propagate as in the unwoven code. Contained: they go to the host.
-        public bool Contained => depth == 0 && Task.CurrentId is null && (IsThreadStart || Thread.CurrentThread.IsThreadPoolThread);
+        public bool Contained => depth == 0 && Task.CurrentId is null && (IsThreadStart || OnPoolThread);
 
-        public void Run(Action body)
+        /// <summary>The fast test: a scope is active, or a host thread (not the pool) runs a callback that is not a
+        /// thread start. Everything else takes <see cref="Slow"/>.</summary>
+        public bool Through => depth > 0 || (!IsThreadStart && !OnPoolThread);
+
+        public void Slow(Action body)
         {
             if (!Contained)
             {
-                if (depth > 0 || Task.CurrentId is null) body();
-                else RunInTask(body);
+                try { body(); }
+                catch (Exception e) when (ReportViolation(e)) { throw; }
                 return;
             }
             depth++;
@@ -82,10 +98,17 @@ internal static class Containment
             finally { depth--; }
         }
 
-        private void RunInTask(Action body)
+        public TR Slow<TR>(Func<TR> body)
         {
-            try { body(); }
-            catch (Exception e) when (ReportViolation(e)) { throw; }
+            if (!Contained)
+            {
+                try { return body(); }
+                catch (Exception e) when (ReportViolation(e)) { throw; }
+            }
+            depth++;
+            try { return body(); }
+            catch (Exception e) { Report(Module, e, IsThreadStart ? "thread" : "thread pool"); return default!; }
+            finally { depth--; }
         }
 
         /// <summary>In a task: reports a guard violation escaping the callback; returns false so it propagates.</summary>

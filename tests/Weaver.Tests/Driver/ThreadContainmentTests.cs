@@ -123,7 +123,7 @@ public sealed class ThreadContainmentTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { Probe, "probe", module, "--policy", PolicyPath, .. extra }) start.ArgumentList.Add(a);
+        foreach (var a in (string[])[Probe, "probe", module, "--policy", PolicyPath, .. extra]) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
