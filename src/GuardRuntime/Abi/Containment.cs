@@ -59,9 +59,9 @@ internal static class Containment
             Action a => new Action(() => { if (state.Through) a(); else state.Slow(a); }),
             ThreadStart s => new ThreadStart(() => state.Slow(() => s())),
             ParameterizedThreadStart p => new ParameterizedThreadStart(o => state.Slow(() => p(o))),
-            WaitCallback w => new WaitCallback(o => { if (state.Through) w(o); else state.Slow(() => w(o)); }),
-            TimerCallback t => new TimerCallback(o => { if (state.Through) t(o); else state.Slow(() => t(o)); }),
-            SendOrPostCallback c => new SendOrPostCallback(o => { if (state.Through) c(o); else state.Slow(() => c(o)); }),
+            WaitCallback w => new WaitCallback(new ContainedAction<object?>(o => w(o), state).Invoke),
+            TimerCallback t => new TimerCallback(new ContainedAction<object?>(o => t(o), state).Invoke),
+            SendOrPostCallback c => new SendOrPostCallback(new ContainedAction<object?>(o => c(o), state).Invoke),
             _ => Factories.GetValue(callback.GetType(), t => ContainedFactory.TryBuild(t) ?? Build(t))(callback, state),
         };
         return (T)wrapped;
