@@ -35,7 +35,8 @@ internal static class CallEffects
         for (int i = 0; i < parameters.Length; i++)
         {
             var p = parameters[i];
-            if (p.StartsWith("ref ", StringComparison.Ordinal) && !p.StartsWith(ReadOnlyPrefix, StringComparison.Ordinal))
+            if (p.StartsWith("ref ", StringComparison.Ordinal) && !p.StartsWith(ReadOnlyPrefix,
+                StringComparison.Ordinal))
             {
                 byrefs.Add(i);
                 byrefTypes.Add(TypeNameProvider.Unmodified(p[4..]));

@@ -17,7 +17,8 @@ internal sealed partial class MethodVerifier
         var call = index.Call(il.Arg[k]);
         if (call.IsSelf) return;
         int q = FirstPrefix(k), n = call.Parameters, start = q;
-        bool spilled = n > 0 && q - n - 1 >= 0 && Is(q - n - 1, ILOpCode.Call) && AbiOps.IsCheck(index.OpOf(il.Arg[q - n - 1]));
+        bool spilled = n > 0 && q - n - 1 >= 0 && Is(q - n - 1, ILOpCode.Call)
+            && AbiOps.IsCheck(index.OpOf(il.Arg[q - n - 1]));
         for (int i = 0; spilled && i < n; i++) spilled = Is(q - n + i, ILOpCode.Ldloc);
         if (spilled) start = Spilled(k, q, call);
         else if (n == 0 && q > 0 && Is(q - 1, ILOpCode.Call) && index.OpOf(il.Arg[q - 1]) is var before
@@ -25,7 +26,8 @@ internal sealed partial class MethodVerifier
             start = Receiver(k, q - 1, call);
         else if (call.NeedsSpill)
         {
-            report.At(il.Offset[k], "guard-missing", $"The call to {call.Target} passes a writable byref or span that is not checked.");
+            report.At(il.Offset[k], "guard-missing",
+                $"The call to {call.Target} passes a writable byref or span that is not checked.");
             return;
         }
         if (start < 0) return;
@@ -34,7 +36,8 @@ internal sealed partial class MethodVerifier
             int s = Check(start - 1, AbiOp.Call);
             if (s < 0)
             {
-                report.At(il.Offset[k], "guard-missing", $"The host call to {call.Target} is not preceded by Guard.Call.");
+                report.At(il.Offset[k], "guard-missing",
+                    $"The host call to {call.Target} is not preceded by Guard.Call.");
                 return;
             }
             Expect(s + 3, TargetKind.Call, call.Target, call.Scope);
@@ -55,7 +58,8 @@ internal sealed partial class MethodVerifier
         for (int i = 1; ok && i < n; i++) ok = Is(t - i, ILOpCode.Stloc, spill[i]);
         if (!ok)
         {
-            report.At(il.Offset[k], "guard-shape", $"The checks before the call to {call.Target} do not follow a spill of its {n} arguments.");
+            report.At(il.Offset[k], "guard-shape",
+                $"The checks before the call to {call.Target} do not follow a spill of its {n} arguments.");
             return -1;
         }
         int satisfied = 0;
@@ -67,7 +71,8 @@ internal sealed partial class MethodVerifier
             int s = c < reload ? Check(c, op) : -1;
             if (s < pos || !Operands(pos, s, op, n))
             {
-                report.At(il.Offset[pos], "guard-shape", $"The checks before the call to {call.Target} are not canonical.");
+                report.At(il.Offset[pos], "guard-shape",
+                    $"The checks before the call to {call.Target} are not canonical.");
                 return -1;
             }
             Expect(c, TargetKind.Address, "*", null);
@@ -76,7 +81,8 @@ internal sealed partial class MethodVerifier
         }
         int needed = call.Byrefs.Length + call.Spans.Length;
         if (satisfied != (needed >= 31 ? -1 : (1 << needed) - 1))
-            report.At(il.Offset[k], "guard-missing", $"The call to {call.Target} passes a writable byref or span argument that is not checked with its extent.");
+            report.At(il.Offset[k], "guard-missing",
+                $"The call to {call.Target} passes a writable byref or span argument that is not checked with its extent.");
         return t - n + 1;
     }
 
@@ -116,7 +122,8 @@ internal sealed partial class MethodVerifier
     {
         var h = MetadataTokens.EntityHandle(token);
         if (h.Kind != HandleKind.MethodSpecification) return "";
-        var args = index.Reader.GetMethodSpecification((MethodSpecificationHandle)h).DecodeSignature(index.Names, default);
+        var args = index.Reader.GetMethodSpecification((MethodSpecificationHandle)h).DecodeSignature(index.Names,
+            default);
         return args.Length == 1 ? args[0] : "";
     }
 
@@ -158,7 +165,8 @@ internal sealed partial class MethodVerifier
         int s = Check(k - 1, AbiOp.Call);
         if (s < 0)
         {
-            report.At(il.Offset[k], "guard-missing", $"The delegate to host method {call.Target} is not preceded by Guard.Call.");
+            report.At(il.Offset[k], "guard-missing",
+                $"The delegate to host method {call.Target} is not preceded by Guard.Call.");
             return;
         }
         Expect(s + 3, TargetKind.Call, call.Target, call.Scope);
@@ -170,9 +178,12 @@ internal sealed partial class MethodVerifier
     {
         bool ok = op switch
         {
-            AbiOp.OptionsCreate => isCctor && k + 1 < il.Count && il.Op[k + 1] == ILOpCode.Newobj && index.OpOf(il.Arg[k + 1]) == AbiOp.TableCtor,
-            AbiOp.TableCtor => isCctor && il.Op[k] == ILOpCode.Newobj && Is(k - 1, ILOpCode.Call) && index.OpOf(il.Arg[k - 1]) == AbiOp.OptionsCreate,
-            AbiOp.DependsOn => isCctor && Is(k - 1, ILOpCode.Ldstr) && OwnTable(k - 2) && dependsOn.Add(UserString(k - 1)) | true,
+            AbiOp.OptionsCreate => isCctor && k + 1 < il.Count && il.Op[k + 1] == ILOpCode.Newobj
+                && index.OpOf(il.Arg[k + 1]) == AbiOp.TableCtor,
+            AbiOp.TableCtor => isCctor && il.Op[k] == ILOpCode.Newobj && Is(k - 1, ILOpCode.Call)
+                && index.OpOf(il.Arg[k - 1]) == AbiOp.OptionsCreate,
+            AbiOp.DependsOn => isCctor && Is(k - 1, ILOpCode.Ldstr) && OwnTable(k - 2)
+                && dependsOn.Add(UserString(k - 1)) | true,
             AbiOp.TryGet => Is(k - 1, ILOpCode.Ldloca) && Is(k - 2, ILOpCode.Ldloca) && OwnTable(k - 3),
             AbiOp.Offer => Is(k - 1, ILOpCode.Ldloc) && Is(k - 2, ILOpCode.Ldloca) && OwnTable(k - 3),
             AbiOp.KeyCtor => il.Op[k] == ILOpCode.Newobj && OwnTable(k - 1),
@@ -183,7 +194,8 @@ internal sealed partial class MethodVerifier
         if (!ok)
             report.At(il.Offset[k], op == AbiOp.Register ? "abi-forged" : "memo-forged",
                 $"The runtime ABI member ({op}) is used outside the shape the weaver emits for it" +
-                (AbiOps.IsMemo(op) ? " (a memo call must act on its own type's static initonly table, set up in the static constructor)." : "."));
+                (AbiOps.IsMemo(op)
+                    ? " (a memo call must act on its own type's static initonly table, set up in the static constructor)." : "."));
         return ok;
     }
 

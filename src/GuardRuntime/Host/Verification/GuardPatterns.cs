@@ -59,7 +59,8 @@ internal sealed partial class MethodVerifier
     {
         int e = FirstPrefix(k) - 1;
         int s = Check(e, isStatic ? AbiOp.StoreStatic : AbiOp.StoreField);
-        if (s < 0 || !Expect(s + 3, isStatic ? TargetKind.StaticField : TargetKind.InstanceField, field.Name, field.Assembly)) return -1;
+        if (s < 0 || !Expect(s + 3, isStatic ? TargetKind.StaticField : TargetKind.InstanceField, field.Name,
+            field.Assembly)) return -1;
         if (isStatic) return s;
         return Is(s - 1, valueType ? ILOpCode.Ldnull : ILOpCode.Dup) ? s - 1 : -1;
     }
@@ -87,7 +88,8 @@ internal sealed partial class MethodVerifier
             v = il.Arg[e--];
         }
         int s = Check(e, AbiOp.StoreAddress);
-        if (s < 0 || !Expect(s + 3, TargetKind.Address, "*", null) || !Is(s - 1, ILOpCode.Conv_u) || !Width(k, s - 2)) return -1;
+        if (s < 0 || !Expect(s + 3, TargetKind.Address, "*", null) || !Is(s - 1, ILOpCode.Conv_u) || !Width(k,
+            s - 2)) return -1;
         if (!Is(s - 3, ILOpCode.Dup)) return -1;
         if (!hasValue) return s - 3;
         return Is(s - 4, ILOpCode.Stloc, v) ? s - 4 : -1;
@@ -155,7 +157,8 @@ internal sealed partial class MethodVerifier
         if (name.StartsWith('!')) return "?";
         if (name.EndsWith('*')) return "i";
         if (name.EndsWith(']')) return "ref";
-        if (type.Kind == HandleKind.TypeDefinition && index.EnumUnderlying((TypeDefinitionHandle)type) is { } underlying)
+        if (type.Kind == HandleKind.TypeDefinition
+            && index.EnumUnderlying((TypeDefinitionHandle)type) is { } underlying)
             return underlying;
         return index.IsValueType(type) switch { true => index.TypeName(type), false => "ref", null => null };
     }

@@ -18,7 +18,7 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
     private readonly HashSet<string> dependsOn = new(StringComparer.Ordinal);
     private readonly List<(string Field, string? Method, int Offset)> invalidations = [];
     private readonly Dictionary<FieldDefinitionHandle, int> tableAssignments = [];
-    private string methodName = "";
+    private string methodName = "", sitePrefix = "(";
     private TypeDefinitionHandle declaringType;
     private bool isCctor, manifestReported;
     private const int BadAssign = 1, AddressTaken = 2, UsedAsHandle = 4;
@@ -27,6 +27,7 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
     public void Verify(MethodBodyBlock body, string name, TypeDefinitionHandle declaring, bool staticConstructor)
     {
         methodName = name;
+        sitePrefix = name + "(";
         declaringType = declaring;
         isCctor = staticConstructor;
         if (!il.Decode(body, out int bad))
@@ -53,7 +54,8 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
                 case ILOpCode.Cpblk or ILOpCode.Initblk: Require(k, Block(k), "cpblk/initblk"); break;
                 case ILOpCode.Cpobj:
                     Unguarded++;
-                    report.At(il.Offset[k], "guard-missing", "cpobj is never left in woven code (it becomes a guarded ldobj/stobj)."); break;
+                    report.At(il.Offset[k], "guard-missing",
+                        "cpobj is never left in woven code (it becomes a guarded ldobj/stobj)."); break;
                 case ILOpCode.Ldflda or ILOpCode.Ldsflda: Address(k); break;
                 case ILOpCode.Call or ILOpCode.Callvirt or ILOpCode.Newobj:
                     var op = index.OpOf(il.Arg[k]);
@@ -65,9 +67,11 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
                     break;
                 case ILOpCode.Ldftn or ILOpCode.Ldvirtftn: FunctionPointer(k); break;
                 case ILOpCode.Calli or ILOpCode.Mkrefany or ILOpCode.Refanyval or ILOpCode.Jmp or ILOpCode.Arglist:
-                    report.At(il.Offset[k], "refused", $"{il.Op[k].ToString().ToLowerInvariant()} is refused: its target or the memory it reaches cannot be checked.");
+                    report.At(il.Offset[k], "refused",
+                        $"{il.Op[k].ToString().ToLowerInvariant()} is refused: its target or the memory it reaches cannot be checked.");
                     break;
-                case ILOpCode.Ldtoken when index.ScopeOf(TokenType(il.Arg[k])) is { } scope && GuardRuntime.Abi.AbiDescriptor.IsRuntimeAssembly(scope):
+                case ILOpCode.Ldtoken when index.ScopeOf(TokenType(il.Arg[k])) is { } scope
+                    && GuardRuntime.Abi.AbiDescriptor.IsRuntimeAssembly(scope):
                     report.At(il.Offset[k], "abi-forged", $"ldtoken names a member of the runtime '{scope}'."); break;
                 case ILOpCode.Stloc: Local(il.Arg[k], Is(k - 1, ILOpCode.Ldsfld, holderToken) ? 0 : BadAssign); break;
                 case ILOpCode.Ldloca: Local(il.Arg[k], AddressTaken); break;
@@ -77,10 +81,12 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
             report.At(il.Offset[keyUse], "memo-forged", "A KeyBuilder member is called outside a memoizing wrapper.");
         for (int k = 0; k < il.Count; k++)
             if (il.Op[k] is ILOpCode.Call && AbiOps.IsCheck(index.OpOf(il.Arg[k])) && !consumed[k])
-                report.At(il.Offset[k], "abi-forged", "A guard check is called outside a canonical guard sequence (the module calls the guard ABI itself).");
+                report.At(il.Offset[k], "abi-forged",
+                    "A guard check is called outside a canonical guard sequence (the module calls the guard ABI itself).");
         for (int l = 0; l < locals.Length; l++)
             if ((locals[l] & UsedAsHandle) != 0 && (locals[l] & (BadAssign | AddressTaken)) != 0)
-                report.InMethod("handle-forged", $"Local {l} is passed as the module handle but is not assigned only from <WeaverGuard>::Module.");
+                report.InMethod("handle-forged",
+                    $"Local {l} is passed as the module handle but is not assigned only from <WeaverGuard>::Module.");
     }
 
     /// <summary>Rules that span the module: invalidations name a dependency some table declared; each table is set once.</summary>
@@ -88,11 +94,13 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
     {
         foreach (var (field, method, offset) in invalidations)
             if (!dependsOn.Contains(field))
-                report.Errors.Add(new(report.Errors.Count > 0 ? report.Errors[0].Module : "", method, offset, "memo-forged",
+                report.Errors.Add(new(report.Errors.Count > 0 ? report.Errors[0].Module : "", method, offset,
+                    "memo-forged",
                     $"Memo.InvalidateDependents names '{field}', on which no memo table of the module depends."));
         foreach (var table in index.MemoTables)
             if (tableAssignments.GetValueOrDefault(table) != 1)
-                report.Module("memo-forged", $"Memo table field {index.Reader.GetString(index.Reader.GetFieldDefinition(table).Name)} " +
+                report.Module("memo-forged",
+                    $"Memo table field {index.Reader.GetString(index.Reader.GetFieldDefinition(table).Name)} " +
                     "must be assigned exactly once, in its type's static constructor, from new MemoTable<T>.");
     }
 
@@ -121,7 +129,8 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
         if (store && start >= 0) Guarded++;
         else if (store) Unguarded++;
         if (start < 0)
-            report.At(il.Offset[k], "guard-missing", $"The {what} at IL_{il.Offset[k]:x4} is not preceded by its canonical guard sequence.");
+            report.At(il.Offset[k], "guard-missing",
+                $"The {what} at IL_{il.Offset[k]:x4} is not preceded by its canonical guard sequence.");
         else Gap(start, k);
     }
 
@@ -140,7 +149,8 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
         if (index.IsValueType(field.Parent) is not { } valueType)
         {
             Unguarded++;
-            report.At(il.Offset[k], "receiver-unknown", $"Cannot tell from the module's signatures whether the declaring type of {field.Name} is a value type.");
+            report.At(il.Offset[k], "receiver-unknown",
+                $"Cannot tell from the module's signatures whether the declaring type of {field.Name} is a value type.");
             return;
         }
         Require(k, InstanceField(k, field, valueType), "stfld " + field.Name);
@@ -152,13 +162,15 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
         if (il.Arg[k] == holderToken)
         {
             Unguarded++;
-            report.At(il.Offset[k], "holder-write", "Only the holder's static constructor may write <WeaverGuard>::Module.");
+            report.At(il.Offset[k], "holder-write",
+                "Only the holder's static constructor may write <WeaverGuard>::Module.");
             return;
         }
         int start = FieldAddress(k, field, isStatic: true, valueType: false);
         Require(k, start, "stsfld " + field.Name);
         var handle = MetadataTokens.EntityHandle(il.Arg[k]);
-        if (handle.Kind != HandleKind.FieldDefinition || !index.MemoTables.Contains((FieldDefinitionHandle)handle)) return;
+        if (handle.Kind != HandleKind.FieldDefinition
+            || !index.MemoTables.Contains((FieldDefinitionHandle)handle)) return;
         var table = (FieldDefinitionHandle)handle;
         bool own = isCctor && index.Reader.GetFieldDefinition(table).GetDeclaringType() == declaringType;
         if (own && start > 0 && il.Op[start - 1] == ILOpCode.Newobj && index.OpOf(il.Arg[start - 1]) == AbiOp.TableCtor)
@@ -171,15 +183,18 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
         var field = index.Field(il.Arg[k]);
         bool isStatic = il.Op[k] == ILOpCode.Ldsflda;
         var handle = MetadataTokens.EntityHandle(il.Arg[k]);
-        if (il.Arg[k] == holderToken || handle.Kind == HandleKind.FieldDefinition && index.MemoTables.Contains((FieldDefinitionHandle)handle))
-            report.At(il.Offset[k], "holder-write", $"The address of {field.Name} (the guard's or the cache's own state) is taken.");
+        if (il.Arg[k] == holderToken || handle.Kind == HandleKind.FieldDefinition
+            && index.MemoTables.Contains((FieldDefinitionHandle)handle))
+            report.At(il.Offset[k], "holder-write",
+                $"The address of {field.Name} (the guard's or the cache's own state) is taken.");
         // The weaver's rule: an address immediately read (ldfld, ldobj, ldind.*) is not a writable byref.
         bool read = k + 1 < il.Count && il.Op[k + 1] is ILOpCode.Ldfld or ILOpCode.Ldobj
             or >= ILOpCode.Ldind_i1 and <= ILOpCode.Ldind_ref;
         bool valueType = false;
         if (!isStatic && index.IsValueType(field.Parent) is not { } known)
         {
-            if (!read) report.At(il.Offset[k], "receiver-unknown", $"Cannot tell whether the declaring type of {field.Name} is a value type.");
+            if (!read) report.At(il.Offset[k], "receiver-unknown",
+                $"Cannot tell whether the declaring type of {field.Name} is a value type.");
             return;
         }
         else if (!isStatic) valueType = index.IsValueType(field.Parent)!.Value;
@@ -191,27 +206,34 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
     /// <summary>Checks a guard's ids against the manifest: in range, the expected kind and name, the site's own.</summary>
     private bool Expect(int call, TargetKind kind, string? name, string? assembly)
     {
-        if (consumed[call]) report.At(il.Offset[call], "guard-shared", "One guard check is claimed by two guarded instructions.");
+        if (consumed[call]) report.At(il.Offset[call], "guard-shared",
+            "One guard check is claimed by two guarded instructions.");
         consumed[call] = true;
         if (handleLocal >= 0) Local(handleLocal, UsedAsHandle);
         if (manifest is null)
         {
-            if (!manifestReported) report.Module("manifest-missing", $"The module has guards but no {GuardManifest.ResourceName} resource.");
+            if (!manifestReported) report.Module("manifest-missing",
+                $"The module has guards but no {GuardManifest.ResourceName} resource.");
             manifestReported = true;
             return true;
         }
         int at = il.Offset[call];
         if ((uint)tid >= (uint)manifest.Targets.Count || (uint)sid >= (uint)manifest.Sites.Count)
         {
-            report.At(at, "id-range", $"Target id {tid} or site id {sid} is out of the manifest's range ({manifest.Targets.Count} targets, {manifest.Sites.Count} sites).");
+            report.At(at, "id-range",
+                $"Target id {tid} or site id {sid} is out of the manifest's range ({manifest.Targets.Count} targets, {manifest.Sites.Count} sites).");
             return true;
         }
         var target = manifest.Targets[tid];
         var site = manifest.Sites[sid];
-        if (target.Kind != kind || name is not null && target.Name != name || assembly is not null && target.Assembly != assembly)
-            report.At(at, "id-mismatch", $"Target id {tid} is {target.Kind} '{target.Name}' ({target.Assembly}), but the guarded instruction writes {kind} '{name}' ({assembly}).");
-        if (site.TargetId != tid || !site.Method.StartsWith(methodName + "(", StringComparison.Ordinal) || (uint)site.ILOffset > (uint)il.CodeSize)
-            report.At(at, "id-mismatch", $"Site id {sid} is {site} for target {site.TargetId}, not this guard (target {tid}).");
+        if (target.Kind != kind || name is not null && target.Name != name || assembly is not null
+            && target.Assembly != assembly)
+            report.At(at, "id-mismatch",
+                $"Target id {tid} is {target.Kind} '{target.Name}' ({target.Assembly}), but the guarded instruction writes {kind} '{name}' ({assembly}).");
+        if (site.TargetId != tid || !site.Method.StartsWith(sitePrefix, StringComparison.Ordinal)
+            || (uint)site.ILOffset > (uint)il.CodeSize)
+            report.At(at, "id-mismatch",
+                $"Site id {sid} is {site} for target {site.TargetId}, not this guard (target {tid}).");
         if (siteUsed[sid]) report.At(at, "id-mismatch", $"Site id {sid} is used by more than one guard.");
         siteUsed[sid] = true;
         return true;

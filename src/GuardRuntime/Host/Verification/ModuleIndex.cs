@@ -105,6 +105,14 @@ internal sealed class ModuleIndex
     /// <summary>Whether a type is a value type: from its base type when it is defined here, else from signatures.</summary>
     public bool? IsValueType(EntityHandle type)
     {
+        if (valueTypeCache.TryGetValue(type, out var cached)) return cached;
+        return valueTypeCache[type] = ComputeIsValueType(type);
+    }
+
+    private readonly Dictionary<EntityHandle, bool?> valueTypeCache = [];
+
+    private bool? ComputeIsValueType(EntityHandle type)
+    {
         if (type.Kind == HandleKind.TypeSpecification)
         {
             GenericDefinition((TypeSpecificationHandle)type, out bool value);
@@ -177,12 +185,15 @@ internal sealed class ModuleIndex
         else
         {
             var m = Reader.GetMemberReference((MemberReferenceHandle)handle);
-            var typeArgs = m.Parent.Kind == HandleKind.TypeSpecification ? TypeArguments((TypeSpecificationHandle)m.Parent) : [];
-            var scope = m.Parent.Kind is HandleKind.TypeReference or HandleKind.TypeSpecification ? ScopeOf(m.Parent) : null;
+            var typeArgs = m.Parent.Kind == HandleKind.TypeSpecification
+                ? TypeArguments((TypeSpecificationHandle)m.Parent) : [];
+            var scope = m.Parent.Kind is HandleKind.TypeReference or HandleKind.TypeSpecification ? ScopeOf(m.Parent)
+                : null;
             var signature = m.DecodeMethodSignature(Names, new GenericScope(typeArgs, methodArgs));
             facts = scope is null || scope == AssemblyName
                 ? CallFacts.Self(scope is not null)
-                : CallEffects.Classify(scope, TypeName(m.Parent), Reader.GetString(m.Name), signature.ParameterTypes, methodArgs);
+                : CallEffects.Classify(scope, TypeName(m.Parent), Reader.GetString(m.Name), signature.ParameterTypes,
+                    methodArgs);
         }
         calls[token] = facts;
         return facts;
@@ -227,17 +238,20 @@ internal sealed class ModuleIndex
     private void CheckReferences()
     {
         if (AbiDescriptor.IsRuntimeAssembly(AssemblyName))
-            report.Module("identity", $"The module calls itself '{AssemblyName}', the name of a guard or cache runtime assembly.");
+            report.Module("identity",
+                $"The module calls itself '{AssemblyName}', the name of a guard or cache runtime assembly.");
         foreach (var h in Reader.AssemblyReferences)
         {
             var name = Reader.GetString(Reader.GetAssemblyReference(h).Name);
             if (AbiDescriptor.HostAssemblies.Contains(name))
-                report.Module("host-reference", $"The module references the host runtime '{name}', which no module may reference.");
+                report.Module("host-reference",
+                    $"The module references the host runtime '{name}', which no module may reference.");
         }
         foreach (var h in Reader.TypeReferences)
             if (ScopeOf(h) is { } scope && AbiDescriptor.IsRuntimeAssembly(scope)
                 && AbiDescriptor.RoleOf(scope, TypeName(h), null) is null)
-                report.Module("abi-nonmember", $"The module references '{TypeName(h)}' of '{scope}', which is not part of the ABI.");
+                report.Module("abi-nonmember",
+                    $"The module references '{TypeName(h)}' of '{scope}', which is not part of the ABI.");
         foreach (var h in Reader.MemberReferences)
         {
             var m = Reader.GetMemberReference(h);
@@ -247,7 +261,8 @@ internal sealed class ModuleIndex
             var member = Reader.GetString(m.Name);
             if (AbiDescriptor.RoleOf(scope, type, member) is { } role)
                 memberOps[MetadataTokens.GetRowNumber(h)] = AbiOps.Of(type, member, role);
-            else report.Module("abi-nonmember", $"The module references '{type}::{member}' of '{scope}', which is not part of the ABI.");
+            else report.Module("abi-nonmember",
+                $"The module references '{type}::{member}' of '{scope}', which is not part of the ABI.");
         }
         foreach (var h in Reader.ExportedTypes)
         {
@@ -255,7 +270,8 @@ internal sealed class ModuleIndex
             if (e.Implementation.Kind == HandleKind.AssemblyReference
                 && Reader.GetString(Reader.GetAssemblyReference((AssemblyReferenceHandle)e.Implementation).Name) is var to
                 && AbiDescriptor.IsRuntimeAssembly(to))
-                report.Module("forwarder", $"The module forwards '{Reader.GetString(e.Namespace)}.{Reader.GetString(e.Name)}' to the runtime '{to}'.");
+                report.Module("forwarder",
+                    $"The module forwards '{Reader.GetString(e.Namespace)}.{Reader.GetString(e.Name)}' to the runtime '{to}'.");
         }
     }
 
@@ -282,10 +298,12 @@ internal sealed class ModuleIndex
         bool fieldOk = holderFields.Count == 1 && Reader.GetFieldDefinition(HolderField) is var field
             && Reader.StringComparer.Equals(field.Name, "Module") && (field.Attributes & need) == need
             && field.DecodeSignature(Names, default) == typeof(GuardRuntime.ModuleHandle).FullName;
-        bool cctorOk = methods.Count == 1 && Reader.StringComparer.Equals(Reader.GetMethodDefinition(HolderCctor).Name, ".cctor");
+        bool cctorOk = methods.Count == 1 && Reader.StringComparer.Equals(Reader.GetMethodDefinition(HolderCctor).Name,
+            ".cctor");
         if (!fieldOk || !cctorOk || holder.GetNestedTypes().Length > 0)
         {
-            report.Module("holder", "The <WeaverGuard> holder must have exactly one field 'static initonly ModuleHandle Module', " +
+            report.Module("holder",
+                "The <WeaverGuard> holder must have exactly one field 'static initonly ModuleHandle Module', " +
                 "one method (its static constructor) and no nested type.");
             HolderField = default;
         }
@@ -298,8 +316,10 @@ internal sealed class ModuleIndex
         if ((field.Attributes & need) != need) return false;
         var blob = Reader.GetBlobReader(field.Signature);
         if (blob.ReadSignatureHeader().Kind != SignatureKind.Field) return false;
-        if (blob.ReadSignatureTypeCode() != SignatureTypeCode.GenericTypeInstance || blob.ReadByte() != (byte)SignatureTypeKind.Class) return false;
+        if (blob.ReadSignatureTypeCode() != SignatureTypeCode.GenericTypeInstance
+            || blob.ReadByte() != (byte)SignatureTypeKind.Class) return false;
         var type = blob.ReadTypeHandle();
-        return ScopeOf(type) == AbiDescriptor.KcrAbiAssembly.GetName().Name && TypeName(type) == typeof(KcrRuntime.MemoTable<>).FullName;
+        return ScopeOf(type) == AbiDescriptor.KcrAbiAssembly.GetName().Name
+            && TypeName(type) == typeof(KcrRuntime.MemoTable<>).FullName;
     }
 }

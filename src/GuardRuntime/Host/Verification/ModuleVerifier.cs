@@ -10,7 +10,7 @@ namespace GuardRuntime.Verification;
 /// The host's load-time verifier: proves from a module's IL alone that every store, writable address, checked call
 /// and host call is preceded by exactly the guard ABI's sequence for it, with ids consistent with the module's
 /// embedded manifest. It shares nothing with the weaver but the ABI descriptor, so the weaver is not trusted.
-/// Rules and limits: README.md in this folder.
+/// Rules and limits: the "Load-time verifier" section of the repository README.
 /// </summary>
 public sealed class ModuleVerifier
 {
@@ -34,7 +34,8 @@ public sealed class ModuleVerifier
             {
                 using var pe = new PEReader(start, image.Length);
                 if (!pe.HasMetadata) report.Module("not-a-module", "The image has no .NET metadata.");
-                else if ((pe.PEHeaders.CorHeader!.Flags & CorFlags.ILOnly) == 0) report.Module("refused", "Mixed-mode (native) images are refused.");
+                else if ((pe.PEHeaders.CorHeader!.Flags & CorFlags.ILOnly) == 0) report.Module("refused",
+                    "Mixed-mode (native) images are refused.");
                 else (methods, ilBytes, guarded, unguarded) = VerifyModule(pe, report);
             }
         }
@@ -82,7 +83,8 @@ public sealed class ModuleVerifier
         var impl = method.ImplAttributes;
         if ((method.Attributes & MethodAttributes.PinvokeImpl) != 0)
             report.InMethod("refused", "P/Invoke is refused: native code can write anywhere.");
-        else if ((impl & MethodImplAttributes.InternalCall) != 0 || (impl & MethodImplAttributes.CodeTypeMask) == MethodImplAttributes.Native)
+        else if ((impl & MethodImplAttributes.InternalCall) != 0
+            || (impl & MethodImplAttributes.CodeTypeMask) == MethodImplAttributes.Native)
             report.InMethod("refused", "Internal-call and native method bodies are refused.");
         else if ((impl & MethodImplAttributes.CodeTypeMask) == MethodImplAttributes.Runtime
                  && (type.BaseType.IsNil || type.BaseType.Kind != HandleKind.TypeReference
@@ -101,7 +103,8 @@ public sealed class ModuleVerifier
             && il.Op[1] == ILOpCode.Call && index.OpOf(il.Arg[1]) == AbiOp.Register
             && il.Op[2] == ILOpCode.Stsfld && il.Arg[2] == MetadataTokens.GetToken(index.HolderField)
             && il.Op[3] == ILOpCode.Ret && body.ExceptionRegions.Length == 0;
-        if (!ok) report.InMethod("holder", "The holder's static constructor must be exactly: ldtoken <WeaverGuard>; call Guard.Register; stsfld Module; ret.");
+        if (!ok) report.InMethod("holder",
+            "The holder's static constructor must be exactly: ldtoken <WeaverGuard>; call Guard.Register; stsfld Module; ret.");
     }
 
     private static GuardManifest? ReadManifest(PEReader pe, MetadataReader reader, string assembly, Report report)
@@ -109,7 +112,8 @@ public sealed class ModuleVerifier
         foreach (var h in reader.ManifestResources)
         {
             var resource = reader.GetManifestResource(h);
-            if (!reader.StringComparer.Equals(resource.Name, GuardManifest.ResourceName) || !resource.Implementation.IsNil) continue;
+            if (!reader.StringComparer.Equals(resource.Name, GuardManifest.ResourceName)
+                || !resource.Implementation.IsNil) continue;
             try
             {
                 var directory = pe.PEHeaders.CorHeader!.ResourcesDirectory;
@@ -118,7 +122,8 @@ public sealed class ModuleVerifier
                 int length = blob.ReadInt32();
                 var manifest = GuardManifest.FromUtf8Json(blob.ReadBytes(length));
                 if (manifest.Module != assembly)
-                    report.Module("manifest-mismatch", $"The manifest describes module '{manifest.Module}', not '{assembly}'.");
+                    report.Module("manifest-mismatch",
+                        $"The manifest describes module '{manifest.Module}', not '{assembly}'.");
                 return manifest;
             }
             catch (Exception e) when (e is InvalidDataException or BadImageFormatException or OverflowException)

@@ -8,7 +8,8 @@ internal sealed class Report(string module)
 
     public void Module(string rule, string message) => Errors.Add(new(module, null, null, rule, message));
 
-    public void At(int ilOffset, string rule, string message) => Errors.Add(new(module, Method, ilOffset, rule, message));
+    public void At(int ilOffset, string rule, string message) => Errors.Add(new(module, Method, ilOffset, rule,
+        message));
 
     public void InMethod(string rule, string message) => Errors.Add(new(module, Method, null, rule, message));
 }

@@ -34,11 +34,13 @@ internal sealed class TypeNameProvider(MetadataReader reader, Dictionary<EntityH
     public string GetTypeFromReference(MetadataReader r, TypeReferenceHandle handle, byte rawTypeKind) =>
         Record(handle, rawTypeKind, TypeNames.Of(r, handle));
 
-    public string GetTypeFromSpecification(MetadataReader r, GenericScope scope, TypeSpecificationHandle handle, byte rawTypeKind) =>
+    public string GetTypeFromSpecification(MetadataReader r, GenericScope scope, TypeSpecificationHandle handle,
+        byte rawTypeKind) =>
         r.GetTypeSpecification(handle).DecodeSignature(this, scope);
 
     public string GetSZArrayType(string elementType) => elementType + "[]";
-    public string GetArrayType(string elementType, ArrayShape shape) => elementType + "[" + new string(',', shape.Rank - 1) + "]";
+    public string GetArrayType(string elementType, ArrayShape shape) => elementType + "[" + new string(',',
+        shape.Rank - 1) + "]";
     public string GetByReferenceType(string elementType) => "ref " + elementType;
     public string GetPointerType(string elementType) => elementType + "*";
     public string GetPinnedType(string elementType) => elementType;
@@ -57,7 +59,8 @@ internal sealed class TypeNameProvider(MetadataReader reader, Dictionary<EntityH
 
     private string Record(EntityHandle handle, byte rawTypeKind, string name)
     {
-        if (valueTypes is not null && rawTypeKind != 0) valueTypes[handle] = rawTypeKind == (byte)SignatureTypeKind.ValueType;
+        if (valueTypes is not null
+            && rawTypeKind != 0) valueTypes[handle] = rawTypeKind == (byte)SignatureTypeKind.ValueType;
         return name;
     }
 
@@ -93,7 +96,8 @@ internal static class TypeNames
     {
         var t = r.GetTypeReference(handle);
         var name = r.GetString(t.Name);
-        if (t.ResolutionScope.Kind == HandleKind.TypeReference) return Of(r, (TypeReferenceHandle)t.ResolutionScope) + "+" + name;
+        if (t.ResolutionScope.Kind == HandleKind.TypeReference) return Of(r,
+            (TypeReferenceHandle)t.ResolutionScope) + "+" + name;
         return t.Namespace.IsNil || r.GetString(t.Namespace).Length == 0 ? name : r.GetString(t.Namespace) + "." + name;
     }
 }

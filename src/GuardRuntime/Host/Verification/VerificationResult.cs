@@ -6,7 +6,8 @@ namespace GuardRuntime.Verification;
 /// <param name="Errors">Every rejection found in the module, in metadata order.</param>
 /// <param name="Methods">How many method bodies were decoded.</param>
 /// <param name="IlBytes">How many bytes of IL were decoded.</param>
-public sealed record VerificationResult(string Module, string Sha256, IReadOnlyList<VerificationError> Errors, int Methods, long IlBytes)
+public sealed record VerificationResult(string Module, string Sha256, IReadOnlyList<VerificationError> Errors,
+    int Methods, long IlBytes)
 {
     /// <summary>Whether the host may load the module.</summary>
     public bool Accepted => Errors.Count == 0;
@@ -29,7 +30,7 @@ public sealed record VerificationError(string Module, string? Method, int? ILOff
     /// <summary><c>Module: Type::Method at IL_001a: rule guard-missing: message</c>.</summary>
     public override string ToString()
     {
-        var where = Method is null ? "" : ILOffset is { } offset ? $" {Method} at IL_{offset:x4}" : $" {Method}";
-        return $"{Module}:{where}: rule {Rule}: {Message}";
+        var where = Method is null ? "" : ILOffset is { } offset ? $" {Method} at IL_{offset:x4}:" : $" {Method}:";
+        return $"{Module}:{where} rule {Rule}: {Message}";
     }
 }
