@@ -67,6 +67,24 @@ public sealed class ModuleLoaderTests
         Assert.Contains(host.Log.Entries, l => l.Level == LogLevel.Error && l.Message.Contains("Module 'Hostile.RootCred' refused"));
     }
 
+    [Theory]
+    [InlineData("Hostile.GuardOff", "host-reference")] // it references the guard's control API
+    [InlineData("Hostile.SwitchTo", "")]
+    public void The_guard_off_and_switch_to_modules_unwoven_are_refused_by_the_loader_s_verifier(string module, string rule)
+    {
+        using var host = TestKernel.Boot();
+        var policyBefore = GuardRuntime.GuardPolicies.Generation;
+
+        var e = Assert.Throws<ModuleRejectedException>(() => host.Modules.Load(Path.Combine(AppContext.BaseDirectory, module + ".dll")));
+
+        Assert.Equal(module, e.Module);
+        Assert.NotEmpty(e.Errors);
+        if (rule.Length > 0) Assert.Contains(e.Errors, x => x.Rule == rule);
+        Assert.Equal(policyBefore, GuardRuntime.GuardPolicies.Generation); // nothing of it ran: no policy was installed
+        Assert.Equal("netperf", host.Scheduler.Current.Comm); // and no task switch
+        Assert.Equal(1000, host.Scheduler.Current.Cred.Uid);
+    }
+
     [Fact]
     public void The_verifier_judges_the_bytes_that_load_and_its_rejection_is_reported_with_its_errors()
     {

@@ -30,7 +30,10 @@ public sealed class ModuleLifecycleTests(WovenModulesFixture modules) : IClassFi
             host.RegisterProtectedRegions();
             GuardPolicies.LoadFile(PolicyPath);
             long before = Violations.Total;
-            TrafficWorkload.Run(host, 300, 4);
+            // The workload calls the driver directly (no containment): under the wrong section its first MMIO write
+            // throws out of the run.
+            try { TrafficWorkload.Run(host, 300, 4); }
+            catch (GuardViolationException) when (expectViolations) { }
             var mine = Violations.Recent().Skip(Math.Max(0, Violations.Recent().Count - (int)(Violations.Total - before)))
                 .Where(v => v.Module == name).ToList();
             // Only the E1000e section allows nic0's MMIO and DMA: under any other name the default section denies them.
@@ -140,9 +143,8 @@ public sealed class ModuleLifecycleTests(WovenModulesFixture modules) : IClassFi
         {
             File.Copy(lib, shipped, overwrite: true); // the attack: the unwoven build of the dependency
             var e = Assert.Throws<ModuleRejectedException>(() => host.Modules.Load(wovenUser));
-            Assert.Contains("private dependency", e.Message);
+            Assert.Contains("its private dependency is not woven", e.Message);
             Assert.EndsWith("QLib.dll", e.Path);
-            Assert.NotEmpty(e.Errors);
             Assert.Empty(host.Modules.Loaded);
         }
     }

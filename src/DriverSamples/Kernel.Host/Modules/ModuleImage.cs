@@ -34,6 +34,27 @@ internal sealed record ModuleImage(string Path, byte[] Bytes, byte[]? Symbols, s
             throw Reject(host, module, "the verifier judged other bytes than the loader read", result.Errors);
         if (!result.Accepted)
             throw Reject(host, module, $"the load-time verifier rejected {what} ({result.Errors.Count} errors)", result.Errors);
+        // Woven or nothing: the verifier proves the IL safe, and this demands it came through the weaver at all (an
+        // unwoven library with no store would pass the proof, yet it is code the module's policy never saw).
+        if (!IsWoven())
+            throw Reject(host, module, $"{what} is not woven (no {GuardRuntime.GuardManifest.ResourceName}): every " +
+                "assembly that loads into a module's context must be woven; only the shared framework may be unwoven", []);
+    }
+
+    private bool IsWoven()
+    {
+        try
+        {
+            using var pe = new System.Reflection.PortableExecutable.PEReader(new MemoryStream(Bytes, writable: false));
+            if (!pe.HasMetadata) return false;
+            var reader = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+            return reader.ManifestResources.Any(r =>
+                reader.GetString(reader.GetManifestResource(r).Name) == GuardRuntime.GuardManifest.ResourceName);
+        }
+        catch (BadImageFormatException)
+        {
+            return false;
+        }
     }
 
     public ModuleRejectedException Reject(KernelHost host, string module, string reason, IReadOnlyList<VerificationError> errors,
