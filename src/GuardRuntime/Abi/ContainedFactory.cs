@@ -22,7 +22,7 @@ internal static class ContainedFactory
         bool isVoid = invoke.ReturnType == typeof(void);
         if (isVoid && parameters.Length == 0) return null; // Action-shaped types have their own wrappers
         var args = isVoid ? parameters : [.. parameters, invoke.ReturnType];
-        Type canonical = isVoid ? ActionOf(args.Length).MakeGenericType(args) : FuncOf(args.Length).MakeGenericType(args);
+        Type canonical = (isVoid ? ActionOf(args.Length) : FuncOf(args.Length)).MakeGenericType(args);
         Type invoker = (isVoid ? ActionInvokerOf(args.Length) : FuncInvokerOf(args.Length)).MakeGenericType(args);
         try
         {
@@ -43,7 +43,8 @@ internal static class ContainedFactory
             il.Emit(OpCodes.Newobj, delegateType.GetConstructor([typeof(object), typeof(IntPtr)])!);
             il.Emit(OpCodes.Ret);
             var create = method.CreateDelegate<Func<Delegate, Containment.State, Delegate>>();
-            create(Placeholder(delegateType, invoke), new Containment.State(null!, false)); // JIT it now: fail here, not later
+            // Run it once now, so that code the JIT refuses fails here (and falls back), not in a module's call.
+            create(Placeholder(delegateType, invoke), new Containment.State(null!, false));
             return create;
         }
         catch (Exception e) when (e is NotSupportedException or InvalidProgramException or ArgumentException
@@ -56,8 +57,8 @@ internal static class ContainedFactory
     // A delegate of the type to run the factory once on (a body that is never called).
     private static Delegate Placeholder(Type delegateType, MethodInfo invoke)
     {
-        var never = new DynamicMethod("Never", invoke.ReturnType, [.. invoke.GetParameters().Select(p => p.ParameterType)],
-            typeof(ContainedFactory).Module, skipVisibility: true);
+        Type[] parameters = [.. invoke.GetParameters().Select(p => p.ParameterType)];
+        var never = new DynamicMethod("Never", invoke.ReturnType, parameters, typeof(ContainedFactory).Module, skipVisibility: true);
         var il = never.GetILGenerator();
         il.Emit(OpCodes.Ldnull);
         il.Emit(OpCodes.Throw);
@@ -66,7 +67,8 @@ internal static class ContainedFactory
 
     private static Type FuncOf(int n) => n switch
     {
-        1 => typeof(Func<>), 2 => typeof(Func<,>), 3 => typeof(Func<,,>), 4 => typeof(Func<,,,>), _ => typeof(Func<,,,,>),
+        1 => typeof(Func<>), 2 => typeof(Func<,>), 3 => typeof(Func<,,>), 4 => typeof(Func<,,,>),
+        _ => typeof(Func<,,,,>),
     };
 
     private static Type ActionOf(int n) => n switch

@@ -111,7 +111,7 @@ internal static class Containment
             finally { depth--; }
         }
 
-        /// <summary>In a task: reports a guard violation escaping the callback; returns false so it propagates.</summary>
+        /// <summary>In a task: reports a guard violation escaping the callback; false, so it propagates.</summary>
         public bool ReportViolation(Exception e)
         {
             if (depth == 0 && Task.CurrentId is not null && IsViolation(e)) Report(Module, e, "task");
@@ -135,7 +135,8 @@ internal static class Containment
     }
 
     // (callback, state) => (args) => state.Contained
-    //     ? { depth++; try { return callback(args); } catch (Exception e) when (state.Swallow(e)) { return default; } finally { depth--; } }
+    //     ? { depth++; try { return callback(args); } catch (Exception e) when (state.Swallow(e)) { return default; }
+    //         finally { depth--; } }
     //     : { try { return callback(args); } catch (Exception e) when (state.ReportViolation(e)) { throw; } }
     private static Func<Delegate, State, Delegate> Build(Type delegateType)
     {
@@ -156,8 +157,10 @@ internal static class Containment
             Expression.TryCatchFinally(call, exit,
                 Expression.Catch(e, fallback, Expression.Call(state, nameof(State.Swallow), null, e))));
         var through = Expression.TryCatch(call,
-            Expression.Catch(e, Expression.Rethrow(result), Expression.Call(state, nameof(State.ReportViolation), null, e)));
-        var body = Expression.Condition(Expression.Property(state, nameof(State.Contained)), contained, through, result);
+            Expression.Catch(e, Expression.Rethrow(result),
+                Expression.Call(state, nameof(State.ReportViolation), null, e)));
+        var test = Expression.Property(state, nameof(State.Contained));
+        var body = Expression.Condition(test, contained, through, result);
         var inner = Expression.Lambda(delegateType, body, args);
         return Expression.Lambda<Func<Delegate, State, Delegate>>(inner, callback, state).Compile();
     }

@@ -23,7 +23,9 @@ public static partial class Guard
     /// </summary>
     [return: NotNullIfNotNull(nameof(handler))]
     public static T? ContainHandler<T>(T? handler, ModuleHandle module) where T : Delegate =>
-        handler is null ? null : (T)module.StableWrappers.GetOrAdd(handler, static (h, m) => Containment.Wrap(h, m), module);
+        handler is null
+            ? null
+            : (T)module.StableWrappers.GetOrAdd(handler, static (h, m) => Containment.Wrap(h, m), module);
 
     /// <summary>
     /// Takes the place of <c>AsyncVoidMethodBuilder.SetException</c> in a module's <c>async void</c> method: the

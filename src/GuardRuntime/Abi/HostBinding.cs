@@ -23,7 +23,7 @@ internal static class HostBinding
         set => Interlocked.CompareExchange(ref registrar, value, null);
     }
 
-    /// <summary>The full name of the host's violation exception type, which containment reports on its way into a task.</summary>
+    /// <summary>The full name of the host's violation exception, which containment reports on its way into a task.</summary>
     internal const string ViolationExceptionName = "GuardRuntime.GuardViolationException";
 
     private static Action<ModuleHandle, Exception, string>? faultSink;

@@ -39,15 +39,18 @@ public static class ModuleBindings
         {
             if (ByAssembly.TryGetValue(assembly, out var existing))
                 throw new ModuleIdentityException(
-                    $"Assembly '{assembly.GetName().Name}' is already bound to the name '{existing.Name}'; a module has one identity.");
+                    $"Assembly '{assembly.GetName().Name}' is already bound to the name '{existing.Name}'; " +
+                    "a module has one identity.");
             if (ModuleRegistry.Find(assembly) is not null)
                 throw new ModuleIdentityException(
                     $"Assembly '{assembly.GetName().Name}' ran guarded code before the host bound it to '{name}': " +
                     "bind a module right after loading it, before calling into it.");
             var holders = Live(name);
-            if (holders.FirstOrDefault(b => !string.Equals(b.Sha256, sha256, StringComparison.OrdinalIgnoreCase)) is { } other)
+            var other = holders.FirstOrDefault(b => !string.Equals(b.Sha256, sha256, StringComparison.OrdinalIgnoreCase));
+            if (other is not null)
                 throw new ModuleIdentityException(
-                    $"The module name '{name}' is already bound to a different file (assembly '{other.AssemblyName}', " +
+                    $"The module name '{name}' is already bound to a different file " +
+                    $"(assembly '{other.AssemblyName}', " +
                     $"SHA-256 {other.Sha256}); the file with SHA-256 {sha256} (assembly '{assembly.GetName().Name}') " +
                     "cannot take its policy section. Unload the first or load this one under another name.");
             var binding = new ModuleBinding(assembly, name, sha256.ToLowerInvariant());
@@ -57,7 +60,9 @@ public static class ModuleBindings
         }
     }
 
-    /// <summary>Binds <paramref name="assembly"/> to <paramref name="name"/>, hashing the file it was loaded from.</summary>
+    /// <summary>
+    /// Binds <paramref name="assembly"/> to <paramref name="name"/>, hashing the file it was loaded from.
+    /// </summary>
     /// <exception cref="ModuleIdentityException">As for <see cref="Bind(Assembly, string, string)"/>, or the assembly
     /// has no file to hash.</exception>
     public static ModuleBinding Bind(Assembly assembly, string name)
@@ -65,7 +70,8 @@ public static class ModuleBindings
         ArgumentNullException.ThrowIfNull(assembly);
         var sha256 = ModuleRegistry.HashOf(assembly)
             ?? throw new ModuleIdentityException(
-                $"Assembly '{assembly.GetName().Name}' was not loaded from a file; pass the SHA-256 of the bytes loaded.");
+                $"Assembly '{assembly.GetName().Name}' was not loaded from a file; " +
+                "pass the SHA-256 of the bytes loaded.");
         return Bind(assembly, name, sha256);
     }
 
@@ -104,7 +110,9 @@ public static class ModuleBindings
     }
 }
 
-/// <summary>The host's name for one loaded module assembly, in force until <see cref="Dispose"/> (the module's unload).</summary>
+/// <summary>
+/// The host's name for one loaded module assembly, in force until <see cref="Dispose"/> (the module's unload).
+/// </summary>
 public sealed class ModuleBinding : IDisposable
 {
     // Weak: a binding must not keep a collectible module alive after its context was unloaded.
@@ -119,7 +127,7 @@ public sealed class ModuleBinding : IDisposable
         AssemblyName = assembly.GetName().Name ?? "?";
     }
 
-    /// <summary>The name the host chose: the policy section the module gets, and the name its violations carry.</summary>
+    /// <summary>The name the host chose: the module's policy section, and the name its violations carry.</summary>
     public string Name { get; }
 
     /// <summary>The SHA-256 (lower-case hex) of the bytes the host loaded; policies may pin it.</summary>

@@ -27,7 +27,7 @@ public static class ModuleFaults
 {
     private static long total;
 
-    /// <summary>Raised for every contained fault, on the thread where it happened, after the module was quarantined.</summary>
+    /// <summary>Raised for every contained fault, on its thread, after the module was quarantined.</summary>
     public static event Action<ModuleFaultReport>? Reported;
 
     /// <summary>How many faults were contained since start.</summary>

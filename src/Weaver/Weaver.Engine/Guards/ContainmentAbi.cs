@@ -26,7 +26,7 @@ internal sealed class ContainmentAbi
     public MethodReference Contain(TypeReference delegateType) =>
         new GenericInstanceMethod(contain) { GenericArguments = { delegateType } };
 
-    /// <summary><c>Guard.ContainHandler&lt;T&gt;(T, ModuleHandle)</c> closed over <paramref name="delegateType"/>.</summary>
+    /// <summary><c>Guard.ContainHandler&lt;T&gt;</c> closed over <paramref name="delegateType"/>.</summary>
     public MethodReference ContainHandler(TypeReference delegateType) =>
         new GenericInstanceMethod(containHandler) { GenericArguments = { delegateType } };
 
@@ -34,7 +34,10 @@ internal sealed class ContainmentAbi
     /// and exception types of the call it replaces.</summary>
     public MethodReference FaultAsyncVoid(TypeReference builder, TypeReference exception)
     {
-        var method = new MethodReference(nameof(GuardRuntime.Guard.FaultAsyncVoid), guard.Module.TypeSystem.Void, guard) { HasThis = false };
+        var method = new MethodReference(nameof(GuardRuntime.Guard.FaultAsyncVoid), guard.Module.TypeSystem.Void, guard)
+        {
+            HasThis = false,
+        };
         method.Parameters.Add(new ParameterDefinition(new ByReferenceType(builder)));
         method.Parameters.Add(new ParameterDefinition(exception));
         method.Parameters.Add(new ParameterDefinition(moduleHandle));

@@ -43,10 +43,12 @@ public sealed class ContainmentStep : IWeaveStep
         foreach (var instruction in method.Body.Instructions)
         {
             if (instruction.OpCode.Code is not (Code.Call or Code.Callvirt or Code.Newobj)
-                || instruction.Operand is not MethodReference callee || !Framework.IsFramework(Framework.ScopeOf(callee.DeclaringType)))
+                || instruction.Operand is not MethodReference callee
+                || !Framework.IsFramework(Framework.ScopeOf(callee.DeclaringType)))
                 continue;
             var delegates = Enumerable.Range(0, callee.Parameters.Count)
-                .Where(i => IsConcreteDelegate(GenericSubstitution.ParameterType(callee, i), callee.Parameters[i].ParameterType))
+                .Where(i => IsConcreteDelegate(GenericSubstitution.ParameterType(callee, i),
+                    callee.Parameters[i].ParameterType))
                 .ToList();
             if (delegates.Count > 0 || IsAsyncVoidSetException(callee)) work.Add((instruction, callee, delegates));
         }
@@ -76,11 +78,12 @@ public sealed class ContainmentStep : IWeaveStep
 
     // Spill the arguments after the first delegate (a delegate last, the common case, needs no spill), wrap each
     // delegate as it is pushed back, and make the call.
-    private static List<Instruction> Wrap(GuardContext guard, ContainmentAbi abi, ScratchLocals scratch, Instruction call,
-        MethodReference callee, List<int> delegates, Instruction[] prefixes)
+    private static List<Instruction> Wrap(GuardContext guard, ContainmentAbi abi, ScratchLocals scratch,
+        Instruction call, MethodReference callee, List<int> delegates, Instruction[] prefixes)
     {
-        bool handler = callee.Resolve() is { IsSpecialName: true } m && (m.Name.StartsWith("add_", StringComparison.Ordinal)
-                                                                        || m.Name.StartsWith("remove_", StringComparison.Ordinal));
+        bool handler = callee.Resolve() is { IsSpecialName: true } m
+                       && (m.Name.StartsWith("add_", StringComparison.Ordinal)
+                           || m.Name.StartsWith("remove_", StringComparison.Ordinal));
         int first = delegates[0];
         var code = new List<Instruction>();
         var spilled = new Dictionary<int, VariableDefinition>();
@@ -110,7 +113,8 @@ public sealed class ContainmentStep : IWeaveStep
     // A concrete delegate type as the callee declares it (not a generic parameter, not Delegate/MulticastDelegate).
     private static bool IsConcreteDelegate(TypeReference atCallSite, TypeReference declared)
     {
-        if (declared is GenericParameter or ByReferenceType or PointerType || atCallSite is GenericParameter) return false;
+        if (declared is GenericParameter or ByReferenceType or PointerType) return false;
+        if (atCallSite is GenericParameter) return false;
         if (atCallSite.FullName is "System.Delegate" or "System.MulticastDelegate") return false;
         try { return atCallSite.Resolve()?.BaseType?.FullName == "System.MulticastDelegate"; }
         catch (AssemblyResolutionException) { return false; }

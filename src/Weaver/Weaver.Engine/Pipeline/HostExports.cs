@@ -18,7 +18,10 @@ internal static class HostExports
     private const string AttributeName = "ModuleExportAttribute";
     private const string AttributeAssembly = "GuardRuntime";
 
-    /// <summary>Reports WVR0012 when <paramref name="callee"/>, called at <paramref name="at"/>, is host code the host did not export.</summary>
+    /// <summary>
+    /// Reports WVR0014 when <paramref name="callee"/>, called at <paramref name="at"/>, is host code the host did not
+    /// export.
+    /// </summary>
     public static void Check(WeaveContext context, MethodDefinition caller, Instruction at, MethodReference callee)
     {
         MethodDefinition? target;
@@ -30,7 +33,8 @@ internal static class HostExports
         var assembly = target.Module.Assembly.Name.Name;
         var how = at.OpCode.Code is Code.Ldftn or Code.Ldvirtftn ? "takes a function pointer to" : "calls";
         context.Add(new WeaverDiagnostic(DiagnosticCodes.HostMethodNotExported, DiagnosticSeverity.Error,
-            $"{TypeNames.Method(caller)} at IL_{at.Offset:x4} {how} host method {hostMethod} ({assembly}), which the host " +
+            $"{TypeNames.Method(caller)} at IL_{at.Offset:x4} {how} host method {hostMethod} ({assembly}), " +
+            "which the host " +
             "does not export: host calls are denied by default. If modules may call it, the host marks it (or its " +
             "property, event or type) with [GuardRuntime.ModuleExport]; if it is a library of the module, weave it " +
             "first (woven code is module code).",
@@ -45,7 +49,8 @@ internal static class HostExports
             && type.Properties.Any(p => (p.GetMethod == method || p.SetMethod == method) && HasExport(p)))
             return true;
         return method.IsSpecialName && type.HasEvents
-            && type.Events.Any(e => (e.AddMethod == method || e.RemoveMethod == method || e.InvokeMethod == method) && HasExport(e));
+            && type.Events.Any(e => (e.AddMethod == method || e.RemoveMethod == method || e.InvokeMethod == method)
+                                    && HasExport(e));
     }
 
     private static bool HasExport(ICustomAttributeProvider provider) =>
