@@ -38,6 +38,7 @@ public sealed class ContainmentTests : GuardTest
     {
         Func<int, bool> predicate = x => x < 2 ? true : throw new FormatException("bad element");
         var wrapped = Guard.Contain(predicate, module)!;
+        using var scope = ModuleFaults.Scope(); // the host's call into the module (the test may run on a pool thread)
         var e = Assert.Throws<FormatException>(() => new[] { 1, 2, 3 }.Where(wrapped).ToList());
         Assert.Equal("bad element", e.Message);
         Assert.Empty(reports);
@@ -49,6 +50,7 @@ public sealed class ContainmentTests : GuardTest
     {
         Comparison<int> compare = (_, _) => throw Violation();
         var list = new List<int> { 3, 1, 2 };
+        using var scope = ModuleFaults.Scope();
         var e = Assert.Throws<InvalidOperationException>(() => list.Sort(Guard.Contain(compare, module)!));
         Assert.IsType<GuardViolationException>(e.InnerException);
         Assert.Empty(reports);
@@ -155,6 +157,19 @@ public sealed class ContainmentTests : GuardTest
     }
 
     [Fact]
+    public void On_a_host_thread_that_is_no_pool_thread_callbacks_call_through_without_a_scope()
+    {
+        Func<int, bool> predicate = _ => throw new FormatException("host thread");
+        var wrapped = Guard.Contain(predicate, module)!;
+        Exception? seen = null;
+        var thread = new Thread(() => { try { _ = new[] { 1 }.Where(wrapped).ToList(); } catch (Exception e) { seen = e; } });
+        thread.Start();
+        Assert.True(thread.Join(10_000));
+        Assert.IsType<FormatException>(seen);
+        Assert.Empty(reports);
+    }
+
+    [Fact]
     public void Equal_event_handlers_get_the_same_wrapper_so_removal_matches()
     {
         var target = new object();
@@ -171,6 +186,7 @@ public sealed class ContainmentTests : GuardTest
         Func<int, bool> plain = x => (x & 1) == 0;
         var wrapped = Guard.Contain(plain, module)!;
         var data = Enumerable.Range(0, 1_000_000).ToArray();
+        using var scope = ModuleFaults.Scope();
         int Count(Func<int, bool> f) { int n = 0; foreach (var x in data) if (f(x)) n++; return n; }
         Count(plain); Count(wrapped);
         var sw = Stopwatch.StartNew();

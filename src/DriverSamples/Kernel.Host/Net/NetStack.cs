@@ -62,7 +62,9 @@ public sealed class NetStack
     /// <summary>Hands <paramref name="skb"/> to <paramref name="device"/> (<c>dev_queue_xmit</c>); on busy the caller keeps it.</summary>
     public NetdevTx Transmit(INetDevice device, SkBuff skb)
     {
-        var result = device.StartXmit(skb);
+        NetdevTx result;
+        using (GuardRuntime.ModuleFaults.Scope()) result = device.StartXmit(skb); // a call into the driver
+
         if (result == NetdevTx.Ok) Transmitted++;
         else TransmitBusy++;
         return result;
