@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using GuardRuntime;
 using Kernel.Hardware;
 using Kernel.Net;
@@ -16,12 +17,15 @@ public sealed class KernelHost : IDisposable
     public const byte Blk0Pattern = 0xB1;
 
     private readonly List<ModuleFault> faults = [];
+    // Faults reported on threads the kernel did not enter the module on, recorded at the kernel's next safe point.
+    private readonly ConcurrentQueue<ModuleFault> threadFaults = new();
     private long nowNs;
 
     /// <summary>Boots a kernel.</summary>
     public KernelHost(KernelOptions? options = null)
     {
         options ??= new KernelOptions();
+        Options = options;
         ModuleParameters = options.ModuleParameters;
         Log = new KernelLog(() => nowNs);
         InitTask = new KernelTask(1, "init", Credentials.Root());
@@ -38,6 +42,11 @@ public sealed class KernelHost : IDisposable
         Timers = new KernelTimers(RecordFault);
         Api = new KernelApi(this);
         Modules = new ModuleLoader(this);
+        lock (Kernels)
+        {
+            Kernels.RemoveAll(k => !k.TryGetTarget(out _));
+            Kernels.Add(new WeakReference<KernelHost>(this));
+        }
 
         Blk0 = new PciDevice("blk0", 0x1AF4, 0x1001, 1, 4096, 11);
         Pci.Add(Blk0);
@@ -49,6 +58,9 @@ public sealed class KernelHost : IDisposable
         Nic0Hardware = new E1000Hardware(Nic0, Dma, new MacAddress(options.NicMac), PhyIdFor(options.NicDeviceId));
         Log.Write(LogLevel.Info, "kernel", $"booted: {Pci.Devices.Count} PCI functions, {Dma.Size >> 20} MiB DMA arena");
     }
+
+    /// <summary>How the kernel was booted.</summary>
+    public KernelOptions Options { get; }
 
     /// <summary>The API handed to modules.</summary>
     public KernelApi Api { get; }
@@ -116,16 +128,33 @@ public sealed class KernelHost : IDisposable
     /// <summary>Runs interrupt handlers and softirqs without advancing time.</summary>
     public void RunPendingWork()
     {
+        ProcessModuleFaults();
         Timers.Run(nowNs);
         Interrupts.Service();
         Softirq.Run();
+        ProcessModuleFaults();
     }
 
-    /// <summary>Runs <paramref name="action"/> (module code) and contains any exception it throws; returns the fault or null.</summary>
+    /// <summary>
+    /// A safe point: records the faults module threads reported since the last one (as oopses) and unloads every
+    /// module the guard quarantined. Runs after every load and around pending work; hosts may call it any time on the
+    /// kernel's thread.
+    /// </summary>
+    public void ProcessModuleFaults()
+    {
+        while (threadFaults.TryDequeue(out var fault)) RecordFault(fault);
+        Modules.Reap();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> (module code) inside a containment scope and contains any exception it throws;
+    /// returns the fault or null.
+    /// </summary>
     public ModuleFault? Contain(string module, string phase, Action action)
     {
         try
         {
+            using var scope = ModuleFaults.Scope();
             action();
             return null;
         }
@@ -181,6 +210,35 @@ public sealed class KernelHost : IDisposable
         Scheduler.Account(ns);
         foreach (var device in Pci.Devices) device.InterruptSource?.Tick(nowNs);
         if (runHandlers) RunPendingWork();
+    }
+
+    /// <summary>Drops every reference the kernel holds to <paramref name="module"/>'s code and objects.</summary>
+    internal void DropReferences(LoadedModule module)
+    {
+        Interrupts.RemoveOwned(module.Owns);
+        Softirq.RemoveOwned(module.Owns);
+        Timers.RemoveOwned(module.Owns);
+        Api.RemoveOwned(module.Owns);
+    }
+
+    // Kernels alive in this process, for the fault handler (a module thread's fault goes to the kernel that loaded it).
+    private static readonly List<WeakReference<KernelHost>> Kernels = [];
+
+    static KernelHost() => ModuleFaults.Reported += OnModuleThreadFault;
+
+    private static void OnModuleThreadFault(ModuleFaultReport report)
+    {
+        KernelHost[] kernels;
+        lock (Kernels) kernels = [.. Kernels.Select(k => k.TryGetTarget(out var h) ? h : null).OfType<KernelHost>()];
+        foreach (var kernel in kernels)
+        {
+            // Loaded is mutated on the kernel's thread; a stale read at worst misses a module being loaded right now.
+            var owner = kernel.Modules.Loaded.ToArray().FirstOrDefault(m => m.Assembly == report.Module.Assembly);
+            if (owner is null) continue;
+            var fault = new ModuleFault(owner.Name, report.Origin, report.Exception.GetType().FullName ?? "?", report.Exception.Message);
+            lock (owner.Faults) owner.Faults.Add(fault);
+            kernel.threadFaults.Enqueue(fault);
+        }
     }
 
     private void RecordFault(ModuleFault fault)

@@ -1,3 +1,4 @@
+using GuardRuntime.Verification;
 using Kernel.Hardware;
 
 namespace Kernel;
@@ -22,4 +23,18 @@ public sealed class KernelOptions
 
     /// <summary>The uid of the unprivileged task that is current after boot.</summary>
     public int UserUid { get; init; } = 1000;
+
+    /// <summary>
+    /// The load-time verifier every module file (and every private dependency) must pass before any of its code is
+    /// loaded; <see cref="ModuleVerifier.Default"/> when null. A host may pass its own (a stricter one, or a test's).
+    /// </summary>
+    public Func<ReadOnlyMemory<byte>, string, VerificationResult>? Verifier { get; init; }
+
+    /// <summary>
+    /// Loads module files without verifying them: the host's own decision, like loading unsigned modules with
+    /// signature enforcement off, for running an unwoven build of a module side by side with its woven one (the
+    /// demo's reference run, tests of the unwoven driver). Every such load is logged as a warning. Never for modules
+    /// the host does not trust.
+    /// </summary>
+    public bool AllowUnverifiedModules { get; init; }
 }

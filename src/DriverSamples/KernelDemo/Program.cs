@@ -5,7 +5,9 @@ using Kernel;
 using Workload;
 
 // Usage: KernelDemo <woven-modules-dir> <unwoven-modules-dir> [--frames N] [--policy policy.json]
+//        KernelDemo probe <module.dll> [--policy FILE] [--wait-ms N] [--unverified]   (see Probe.cs)
 // tools/demo.sh builds the samples, weaves them into the first folder and runs this.
+if (args.Length >= 1 && args[0] == "probe") return Probe.Run(args[1..], Path.Combine(AppContext.BaseDirectory, "policy.json"));
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: KernelDemo <woven-modules-dir> <unwoven-modules-dir> [--frames N] [--policy FILE]");
@@ -40,15 +42,28 @@ using (var host = new KernelHost())
     host.RegisterProtectedRegions();
     GuardPolicies.LoadFile(policyPath);
     int stopped = 0, total = 0;
-    foreach (var name in new[] { "Hostile.RootCred", "Hostile.ConfigFlip", "Hostile.ArrayScribble", "Hostile.DmaOverrun", "Hostile.CrossModule", "Benign.Stats" })
+    string[] names = ["Hostile.RootCred", "Hostile.ConfigFlip", "Hostile.ArrayScribble", "Hostile.DmaOverrun",
+        "Hostile.CrossModule", "Hostile.GuardOff", "Hostile.SwitchTo", "Benign.Stats"];
+    foreach (var name in names)
     {
         var path = Path.Combine(woven, name + ".dll");
-        if (!File.Exists(path)) { Console.WriteLine($"  {name}: not built"); continue; }
+        var weaveLog = Path.Combine(woven, name + ".weave.log");
+        if (!File.Exists(path))
+        {
+            if (!File.Exists(weaveLog)) { Console.WriteLine($"  {name}: not built"); continue; }
+            total++;
+            stopped++;
+            Console.WriteLine($"  {name}:");
+            foreach (var line in File.ReadLines(weaveLog).Where(l => l.Contains(": error ", StringComparison.Ordinal)).Take(3))
+                Console.WriteLine($"    REFUSED by the weaver: {line[(line.IndexOf(": error ", StringComparison.Ordinal) + 2)..]}");
+            continue;
+        }
         total++;
         var before = KernelState.Capture(host);
         int violationsBefore = (int)Violations.Total;
         Exception? failure = null;
-        try { host.Modules.Load(path); }
+        LoadedModule? loaded = null;
+        try { loaded = host.Modules.Load(path); }
         catch (Exception e) { failure = e; }
         var after = KernelState.Capture(host);
         var violation = Violations.Recent().Skip(Math.Max(0, Violations.Recent().Count - ((int)Violations.Total - violationsBefore))).FirstOrDefault();
@@ -59,12 +74,33 @@ using (var host = new KernelHost())
             ? $"    ran without a violation{(failure is null ? "" : $" (load failed: {failure.Message})")}"
             : $"    STOPPED: {violation}");
         Console.WriteLine($"    kernel state {(intact ? "intact" : "CHANGED")}: {after}");
-        var module = ModuleRegistry.Find(name).FirstOrDefault();
-        if (module?.IsQuarantined == true) Console.WriteLine("    module is quarantined: every later store and entry is refused");
+        if (loaded?.State == ModuleState.Quarantined)
+            Console.WriteLine("    module quarantined and UNLOADED: the kernel dropped its handlers, pollers, timers and interfaces");
     }
     var traffic = TrafficWorkload.Run(host, 2_000, Seed + 1);
     Console.WriteLine($"  traffic after the attacks: {traffic.Delivered} frames delivered, driver still healthy ({host.Faults.Count} module faults contained)");
     Console.WriteLine($"  {stopped} of {total - 1} hostile modules stopped; the benign module ran unhindered");
+
+    // The refused modules, unwoven, straight to the loader: the load-time verifier is the host's own check, so a
+    // module that skipped the weaver (or patched its output) is refused before any of its code loads.
+    foreach (var name in new[] { "Hostile.GuardOff", "Hostile.SwitchTo" })
+    {
+        var path = Path.Combine(unwoven, name + ".dll");
+        if (!File.Exists(path)) continue;
+        var before = KernelState.Capture(host);
+        try
+        {
+            var loaded = host.Modules.Load(path);
+            Console.WriteLine($"  {name} (unwoven, to the loader): LOADED ({loaded.State}); kernel state " +
+                              (before == KernelState.Capture(host) ? "intact" : "CHANGED"));
+        }
+        catch (ModuleRejectedException e)
+        {
+            var lines = e.Message.Split('\n');
+            Console.WriteLine($"  {name} (unwoven, to the loader): REFUSED by the loader's verifier: {lines[0]}");
+            foreach (var line in lines.Skip(1).Take(3)) Console.WriteLine($"    {line.Trim()}");
+        }
+    }
 }
 
 Section("3. Kernel computation reuse: the woven KcrSamples serve repeated calls from the cache");
@@ -73,7 +109,8 @@ return sameDigest ? 0 : 1;
 
 (WorkloadResult Result, int Violations) RunTraffic(string driver, bool withPolicy)
 {
-    using var host = new KernelHost();
+    // The unwoven reference run is the host's explicit choice to load a module the verifier would refuse.
+    using var host = new KernelHost(new KernelOptions { AllowUnverifiedModules = !withPolicy });
     host.Modules.Load(driver);
     // A short first run opens the device (its rings and buffers are allocated then) and warms the JIT, so that
     // the driver's DMA windows are registered and both runs are timed warm. Timings here are a demo, not a

@@ -46,6 +46,9 @@ public static class TrafficWorkload
     /// <exception cref="InvalidOperationException">No interface is registered or the link does not come up.</exception>
     public static WorkloadResult Run(KernelHost host, int frames, int seed, WorkloadOptions? options = null)
     {
+        // The workload calls the driver directly, as the stack would: inside a containment scope, so that the driver's
+        // callbacks behave as unwoven even when the workload runs on a pool thread.
+        using var scope = GuardRuntime.ModuleFaults.Scope();
         options ??= new WorkloadOptions();
         var device = host.Api.NetDevices.FirstOrDefault() ?? throw new InvalidOperationException("No network interface is registered.");
         var joinedMac = MacAddress.ForIpv4Group(JoinedGroup);

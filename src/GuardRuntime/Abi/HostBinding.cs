@@ -23,6 +23,21 @@ internal static class HostBinding
         set => Interlocked.CompareExchange(ref registrar, value, null);
     }
 
+    /// <summary>The full name of the host's violation exception, which containment reports on its way into a task.</summary>
+    internal const string ViolationExceptionName = "GuardRuntime.GuardViolationException";
+
+    private static Action<ModuleHandle, Exception, string>? faultSink;
+
+    /// <summary>
+    /// Where an exception that escaped module code on a thread the host did not enter it on goes (module, exception,
+    /// origin). Set once by the host runtime, like <see cref="Registrar"/>.
+    /// </summary>
+    internal static Action<ModuleHandle, Exception, string>? FaultSink
+    {
+        get => Volatile.Read(ref faultSink);
+        set => Interlocked.CompareExchange(ref faultSink, value, null);
+    }
+
     internal static ModuleHandle Register(Assembly module)
     {
         var register = Registrar ?? Bind();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel;
 
 namespace GuardRuntime;
@@ -14,6 +15,10 @@ public abstract class ModuleHandle
     // The compiled policy the checks read now. Replaced as a whole by the host with a release write; a check reads it
     // with a plain load and reaches everything else through it, so data dependency orders its reads.
     internal CompiledChecks Checks;
+
+    // Wrappers of the event handlers the module gave framework events (Guard.ContainHandler), keyed by delegate
+    // equality so that "-=" finds what "+=" added; it lives and dies with the module.
+    internal readonly ConcurrentDictionary<Delegate, Delegate> StableWrappers = new();
 
     internal ModuleHandle(CompiledChecks initial) => Checks = initial;
 }

@@ -18,7 +18,7 @@ public sealed class ModuleQuarantinedException : GuardViolationException
 }
 
 /// <summary>One refused or audited store (or call) of a woven module.</summary>
-/// <param name="Module">The module's assembly name.</param>
+/// <param name="Module">The module's name: the one its host bound it to, else its assembly name.</param>
 /// <param name="Site">Where the store is: method, IL offset and source line when symbols exist.</param>
 /// <param name="Target">What the store writes.</param>
 /// <param name="Region">The protected region that was hit, if the verdict came from a region rule.</param>

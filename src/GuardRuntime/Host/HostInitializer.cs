@@ -9,6 +9,10 @@ internal static class HostInitializer
     // load a module, and the ABI itself loads this assembly (and so runs this) if a module registers first.
 #pragma warning disable CA2255 // this is the advanced scenario the rule names: a library binding itself at load
     [ModuleInitializer]
-    internal static void BindAbi() => HostBinding.Registrar = ModuleRegistry.Register;
+    internal static void BindAbi()
+    {
+        HostBinding.Registrar = ModuleRegistry.Register;
+        HostBinding.FaultSink = ModuleFaults.Report;
+    }
 #pragma warning restore CA2255
 }

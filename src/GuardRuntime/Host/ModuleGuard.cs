@@ -28,8 +28,14 @@ public sealed class ModuleGuard : ModuleHandle
         Sha256 = sha256;
     }
 
-    /// <summary>The module's assembly simple name, which policy sections refer to.</summary>
-    public string Name => Manifest.Module;
+    /// <summary>The module's name: the one the host bound it to (<see cref="ModuleBindings"/>), else its assembly's.</summary>
+    public string Name => BoundName ?? Manifest.Module;
+
+    /// <summary>
+    /// The name the host bound the module to, which selects its policy section; null for a module no host named,
+    /// which gets the default section only (its own assembly name is never trusted to pick a section).
+    /// </summary>
+    public string? BoundName { get; internal init; }
 
     /// <summary>The woven assembly (for a module registered from a manifest alone, as tests do, the caller's assembly).</summary>
     public Assembly Assembly { get; }
@@ -64,6 +70,15 @@ public sealed class ModuleGuard : ModuleHandle
     internal void Install(ModulePolicy compiled)
     {
         lock (gate) Volatile.Write(ref Checks, quarantinedBy is not null ? compiled.Quarantined() : compiled);
+    }
+
+    // An unloaded module: every later store is refused, like a quarantine, with the reason said.
+    internal void Retire()
+    {
+        var targets = Manifest.Targets;
+        var target = targets.Count > 0 ? targets[0] : new GuardTarget(0, TargetKind.Call, "(none)", null);
+        Quarantine(new GuardViolation(Name, new GuardSite(0, "(module unload)", 0, null, 0, 0), target, null,
+            "unload", GuardAction.Quarantine, "module was unloaded by the host"));
     }
 
     internal void Quarantine(GuardViolation cause)

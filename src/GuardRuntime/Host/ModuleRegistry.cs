@@ -13,7 +13,7 @@ public static class ModuleRegistry
     /// <summary>Every registered module.</summary>
     public static ImmutableArray<ModuleGuard> Modules => modules;
 
-    /// <summary>The registered modules whose assembly simple name is <paramref name="name"/>.</summary>
+    /// <summary>The registered modules whose name (the host's binding, else the assembly's own) is <paramref name="name"/>.</summary>
     public static IEnumerable<ModuleGuard> Find(string name) => modules.Where(m => m.Name == name);
 
     /// <summary>The module of <paramref name="assembly"/>, if it is woven and registered.</summary>
@@ -27,7 +27,25 @@ public static class ModuleRegistry
             if (existing is not null) return existing;
             var manifest = GuardManifest.FromAssembly(assembly)
                 ?? throw new InvalidOperationException($"Assembly '{assembly.GetName().Name}' registered with the guard but carries no guard manifest ({GuardManifest.ResourceName}).");
-            return Add(new ModuleGuard(assembly, manifest, HashOf(assembly)));
+            // The host's binding names the module (and carries the hash of the bytes it loaded); an unbound module
+            // is known by its assembly name in reports but gets the default section only.
+            var binding = ModuleBindings.Of(assembly);
+            return Add(new ModuleGuard(assembly, manifest, binding?.Sha256 ?? HashOf(assembly)) { BoundName = binding?.Name });
+        }
+    }
+
+    /// <summary>
+    /// Takes an unloaded module out of the registry: its handle refuses every later store (code of it still running
+    /// on some thread stops at its next store) and the registry no longer holds its assembly.
+    /// </summary>
+    internal static void Retire(Assembly assembly)
+    {
+        lock (Gate)
+        {
+            var module = Find(assembly);
+            if (module is null) return;
+            module.Retire();
+            modules = modules.Remove(module);
         }
     }
 
@@ -37,7 +55,10 @@ public static class ModuleRegistry
     /// </summary>
     internal static ModuleGuard Register(GuardManifest manifest, string? sha256 = null, Assembly? assembly = null)
     {
-        lock (Gate) return Add(new ModuleGuard(assembly ?? typeof(ModuleRegistry).Assembly, manifest, sha256) { Detached = true });
+        // The caller is the host itself, so the manifest's name is as good as a binding.
+        lock (Gate)
+            return Add(new ModuleGuard(assembly ?? typeof(ModuleRegistry).Assembly, manifest, sha256)
+                { Detached = true, BoundName = manifest.Module });
     }
 
     /// <summary>Removes a module registered with <see cref="Register(GuardManifest, string?, Assembly?)"/> (tests).</summary>

@@ -14,14 +14,20 @@ namespace GuardRuntime;
 public static class PolicyCompiler
 {
     /// <summary>Compiles <paramref name="policy"/> for <paramref name="module"/>.</summary>
+    /// <remarks>The section is the one of the module's bound name; an unbound module gets the default section only.</remarks>
     public static ModulePolicy Compile(Policy policy, ModuleGuard module, RegionSet regions) =>
-        Compile(policy, module.Name, module.Sha256, module.Manifest, regions);
+        Compile(policy, module.BoundName, module.Name, module.Manifest.Module, module.Sha256, module.Manifest, regions);
 
     /// <summary>Compiles <paramref name="policy"/> for a module described by its manifest (used by <c>weaver policy show</c>).</summary>
-    public static ModulePolicy Compile(Policy policy, string moduleName, string? sha256, GuardManifest manifest, RegionSet regions)
+    public static ModulePolicy Compile(Policy policy, string moduleName, string? sha256, GuardManifest manifest, RegionSet regions) =>
+        Compile(policy, moduleName, moduleName, moduleName, sha256, manifest, regions);
+
+    // sectionName picks the section (null: the default only), owner is the assembly whose fields are the module's own.
+    private static ModulePolicy Compile(Policy policy, string? sectionName, string moduleName, string owner, string? sha256,
+        GuardManifest manifest, RegionSet regions)
     {
         var targets = manifest.Targets;
-        var section = policy.SectionFor(moduleName);
+        var section = sectionName is null ? null : policy.SectionFor(sectionName);
         if (section?.Sha256 is { } pin && !string.Equals(pin, sha256, StringComparison.OrdinalIgnoreCase))
         {
             var site = new GuardSite(0, "(module load)", 0, policy.Source, section.Line, 0);
@@ -47,7 +53,7 @@ public static class PolicyCompiler
 
         foreach (var target in targets)
         {
-            bool own = target.Assembly == moduleName;
+            bool own = target.Assembly == owner;
             switch (target.Kind)
             {
                 case TargetKind.InstanceField:

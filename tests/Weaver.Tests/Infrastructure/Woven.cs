@@ -26,8 +26,24 @@ public static class Woven
     /// <summary>Every file <see cref="Weave"/> produced in this test run (the verifier/inspector agreement test walks them).</summary>
     public static readonly List<string> All = [];
 
-    /// <summary>Loads <paramref name="path"/> into a new collectible context that shares the runtimes with the test.</summary>
-    public static Assembly Load(string path) => new IsolatedContext(path).LoadFromAssemblyPath(Path.GetFullPath(path));
+    /// <summary>
+    /// Loads <paramref name="path"/> into a new collectible context that shares the runtimes with the test, and binds
+    /// it to its own assembly name, as a host would: its policy section is the one of that name. Tests load woven
+    /// and unwoven twins, and rebuilds, under one name; a file whose name another live file holds stays unbound
+    /// (default section only), exactly what a host's binding rules give it.
+    /// </summary>
+    public static Assembly Load(string path)
+    {
+        var assembly = LoadUnbound(path);
+        // Only woven files register with the guard; an unwoven twin must not take the name.
+        if (!assembly.GetManifestResourceNames().Contains(GuardRuntime.GuardManifest.ResourceName)) return assembly;
+        try { GuardRuntime.ModuleBindings.Bind(assembly, assembly.GetName().Name!); }
+        catch (GuardRuntime.ModuleIdentityException) { }
+        return assembly;
+    }
+
+    /// <summary>Loads <paramref name="path"/> like <see cref="Load"/> without binding a name: the module gets the default section only.</summary>
+    public static Assembly LoadUnbound(string path) => new IsolatedContext(path).LoadFromAssemblyPath(Path.GetFullPath(path));
 
     /// <summary>Calls a public static method <c>Type.Method</c> of <paramref name="assembly"/> and returns its result.</summary>
     public static object? Call(Assembly assembly, string typeAndMethod, params object?[] args)

@@ -16,8 +16,11 @@ public static class RedTeamSources
 
         namespace Kernel
         {
+            // The red-team kernel exports its whole API: modules may call it, the policy's call rules decide at run time.
+            [ModuleExport]
             public struct Inner { public int Mask; public int Other; }
 
+            [ModuleExport]
             public class Credentials
             {
                 public int Uid = 1000;
@@ -30,10 +33,11 @@ public static class RedTeamSources
                 public void SetUid(int v) { Uid = v; }
             }
 
-            [StructLayout(LayoutKind.Sequential)]
+            [StructLayout(LayoutKind.Sequential), ModuleExport]
             public class Config { public int Mode = 3; public int Level = 4; }
 
             /// <summary>Everything a hostile module aims at, with the regions a policy names.</summary>
+            [ModuleExport]
             public sealed unsafe class Targets : IDisposable
             {
                 public Credentials Cred = new Credentials();

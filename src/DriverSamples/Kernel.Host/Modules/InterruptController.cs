@@ -1,3 +1,4 @@
+using GuardRuntime;
 using Kernel.Pci;
 
 namespace Kernel;
@@ -28,6 +29,8 @@ public sealed class InterruptController
 
     internal void Free(PciDevice device) => lines.RemoveAll(l => ReferenceEquals(l.Device, device));
 
+    internal void RemoveOwned(Func<object?, bool> owned) => lines.RemoveAll(l => owned(l.Handler));
+
     /// <summary>Runs the handler of every asserted line once.</summary>
     public void Service()
     {
@@ -37,6 +40,7 @@ public sealed class InterruptController
             if (device.InterruptSource is not { InterruptAsserted: true }) continue;
             try
             {
+                using var scope = ModuleFaults.Scope();
                 if (handler(device.Irq)) Handled++;
                 else Spurious++;
             }

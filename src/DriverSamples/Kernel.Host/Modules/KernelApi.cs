@@ -1,15 +1,18 @@
+using GuardRuntime;
 using Kernel.Net;
 using Kernel.Pci;
 
 namespace Kernel;
 
 /// <summary>An interrupt handler; returns whether the device had raised the interrupt (<c>IRQ_HANDLED</c>).</summary>
+[ModuleExport]
 public delegate bool IrqHandler(int irq);
 
 /// <summary>
 /// The kernel services a module may use: the current task, the scheduler, socket buffers, the network stack, the
 /// PCI bus and DMA, interrupts and NAPI, delays, module parameters and logging. One instance per kernel.
 /// </summary>
+[ModuleExport]
 public sealed class KernelApi
 {
     private readonly KernelHost host;
@@ -55,6 +58,8 @@ public sealed class KernelApi
         netDevices.Add(device);
         host.Log.Write(LogLevel.Info, "net", $"{device.Name}: registered, address {device.Address}");
     }
+
+    internal void RemoveOwned(Func<object?, bool> owned) => netDevices.RemoveAll(d => owned(d));
 
     /// <summary>Unregisters a network interface.</summary>
     public void UnregisterNetDevice(INetDevice device) => netDevices.Remove(device);

@@ -1,3 +1,4 @@
+using GuardRuntime;
 namespace Kernel;
 
 /// <summary>Message severity, the <c>KERN_*</c> levels.</summary>
@@ -41,12 +42,14 @@ public sealed class KernelLog
     public KernelLog(Func<long> clock) => this.clock = clock;
 
     /// <summary>The kept messages, oldest first.</summary>
+    [ModuleExport]
     public IReadOnlyCollection<LogEntry> Entries => entries;
 
     /// <summary>Raised for every message (a console).</summary>
     public event Action<LogEntry>? Written;
 
     /// <summary>Logs a message (<c>printk</c>).</summary>
+    [ModuleExport]
     public void Write(LogLevel level, string source, string message)
     {
         var entry = new LogEntry(clock(), level, source, message);
@@ -56,5 +59,6 @@ public sealed class KernelLog
     }
 
     /// <summary>Whether any kept message contains <paramref name="text"/>.</summary>
+    [ModuleExport]
     public bool Contains(string text) => entries.Any(e => e.Message.Contains(text, StringComparison.Ordinal));
 }

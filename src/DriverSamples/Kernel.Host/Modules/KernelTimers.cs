@@ -1,3 +1,5 @@
+using GuardRuntime;
+
 namespace Kernel;
 
 /// <summary>One-shot kernel timers (<c>timer_list</c>), keyed by an owner-chosen object and run from softirq context.</summary>
@@ -15,6 +17,11 @@ public sealed class KernelTimers
 
     internal bool Cancel(object key) => timers.Remove(key);
 
+    internal void RemoveOwned(Func<object?, bool> owned)
+    {
+        foreach (var key in timers.Where(t => owned(t.Key) || owned(t.Value.Callback)).Select(t => t.Key).ToArray()) timers.Remove(key);
+    }
+
     /// <summary>Runs (and disarms) every timer that expired by <paramref name="nowNs"/>, earliest first.</summary>
     public void Run(long nowNs)
     {
@@ -24,6 +31,7 @@ public sealed class KernelTimers
             timers.Remove(key);
             try
             {
+                using var scope = ModuleFaults.Scope();
                 timer.Callback();
             }
             catch (Exception e)

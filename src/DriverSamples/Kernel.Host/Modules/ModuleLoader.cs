@@ -1,11 +1,15 @@
 using System.Reflection;
+using GuardRuntime;
 
 namespace Kernel;
 
 /// <summary>
 /// Loads modules (<c>insmod</c>/<c>rmmod</c>): from a path into a fresh collectible <see cref="ModuleLoadContext"/>,
-/// or as an already constructed instance. Every call into module code is wrapped: an exception (a guard violation, a
-/// bug) is recorded as a <see cref="ModuleFault"/>, logged as an oops, and the kernel keeps running.
+/// or as an already constructed instance. A module file is read once, verified by the load-time verifier and bound
+/// to the name the host chose before any of its code loads; its private dependencies are verified the same way
+/// before Init runs. Every call into module code is wrapped: an exception (a guard violation, a bug) is recorded as a
+/// <see cref="ModuleFault"/>, logged as an oops, and the kernel keeps running; a module the guard quarantined is
+/// unloaded at the kernel's next safe point (<see cref="Reap"/>).
 /// </summary>
 public sealed class ModuleLoader
 {
@@ -17,56 +21,118 @@ public sealed class ModuleLoader
     /// <summary>The modules loaded and not yet unloaded.</summary>
     public IReadOnlyList<LoadedModule> Loaded => loaded;
 
-    /// <summary>Loads the module assembly at <paramref name="path"/>, instantiates every <see cref="IKernelModule"/> in it and calls Init.</summary>
+    /// <summary>
+    /// Loads the module assembly at <paramref name="path"/> under the policy name <paramref name="name"/> (default:
+    /// the file name without extension), instantiates every <see cref="IKernelModule"/> in it and calls Init.
+    /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ModuleRejectedException">The verifier rejected the module or one of its private
+    /// dependencies, or <paramref name="name"/> is bound to another module file; nothing of the module ran.</exception>
     /// <exception cref="InvalidOperationException">The assembly contains no module.</exception>
-    public LoadedModule Load(string path)
+    public LoadedModule Load(string path, string? name = null)
     {
         string full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full)) throw new FileNotFoundException("Module not found.", full);
-        var context = new ModuleLoadContext(full);
-        Assembly assembly;
-        List<IKernelModule> instances;
+        name ??= System.IO.Path.GetFileNameWithoutExtension(full);
+        var image = ModuleImage.Read(full);
+        image.Verify(host, name, "the module");
+        var context = new ModuleLoadContext(full, file =>
+        {
+            var dependency = ModuleImage.Read(file);
+            dependency.Verify(host, name, "its private dependency");
+            return dependency;
+        });
+        ModuleBinding? binding = null;
         try
         {
-            assembly = context.LoadFromAssemblyPath(full);
-            instances = Instantiate(assembly);
+            Assembly assembly;
+            using (var bytes = new MemoryStream(image.Bytes, writable: false))
+            using (var symbols = image.Symbols is null ? null : new MemoryStream(image.Symbols, writable: false))
+                assembly = context.LoadFromStream(bytes, symbols);
+            try { binding = ModuleBindings.Bind(assembly, name, image.Sha256); }
+            catch (ModuleIdentityException e) { throw image.Reject(host, name, e.Message, [], e); }
+            LoadPrivateDependencies(context, assembly, name, full);
+            var instances = Instantiate(assembly);
+            return InitAll(new LoadedModule(name, full, assembly, context, instances, binding));
         }
         catch
         {
+            binding?.Dispose();
             context.Unload();
             throw;
         }
-        return InitAll(new LoadedModule(full, assembly, context, instances));
     }
 
     /// <summary>Loads a module object that the caller constructed (a directly referenced, unwoven module).</summary>
     public LoadedModule Load(IKernelModule module)
-        => InitAll(new LoadedModule(null, module.GetType().Assembly, null, [module]));
+        => InitAll(new LoadedModule(SafeName(module), null, module.GetType().Assembly, null, [module], null));
 
     /// <summary>Calls Exit on a live module's instances and releases its load context.</summary>
     public void Unload(LoadedModule module)
     {
-        if (module.State == ModuleState.Live)
+        if (module.State == ModuleState.Live && module.Guard?.IsRefused != true)
             foreach (var instance in module.Instances)
                 Call(module, instance, "exit", instance.Exit);
-        module.State = ModuleState.Unloaded;
+        host.DropReferences(module);
+        module.State = module.State == ModuleState.Quarantined ? ModuleState.Quarantined : ModuleState.Unloaded;
         loaded.Remove(module);
-        module.ReleaseContext();
+        module.Release();
+    }
+
+    /// <summary>
+    /// Unloads every module the guard quarantined: the kernel drops what it holds of the module (interrupt
+    /// handlers, NAPI pollers, timers, interfaces, instances) without calling into it again, releases its name and
+    /// unloads its context. The kernel calls this at its safe points (after a load, around pending work); returns
+    /// how many modules were unloaded.
+    /// </summary>
+    public int Reap()
+    {
+        int reaped = 0;
+        foreach (var module in loaded.Where(m => m.Guard?.IsQuarantined == true).ToArray())
+        {
+            var cause = module.Guard!.QuarantinedBy;
+            host.Log.Write(LogLevel.Error, "module", $"{module.Name}: quarantined ({cause?.Detail ?? cause?.Rule}); unloading it");
+            module.State = ModuleState.Quarantined;
+            Unload(module);
+            reaped++;
+        }
+        return reaped;
+    }
+
+    /// <summary>The loaded module whose assembly is <paramref name="assembly"/>.</summary>
+    public LoadedModule? Find(Assembly assembly) => loaded.FirstOrDefault(m => m.Assembly == assembly);
+
+    // Every private dependency is verified and loaded now, before Init: a refused one fails the load, not a later JIT.
+    private static void LoadPrivateDependencies(ModuleLoadContext context, Assembly assembly, string name, string path)
+    {
+        var pending = new Queue<Assembly>([assembly]);
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (pending.Count > 0)
+            foreach (var reference in pending.Dequeue().GetReferencedAssemblies())
+            {
+                if (context.PrivateFile(reference) is null || !seen.Add(reference.Name!)) continue;
+                try { pending.Enqueue(context.LoadFromAssemblyName(reference)); }
+                catch (FileLoadException e) when (e.InnerException is ModuleRejectedException rejected) { throw rejected; }
+                catch (Exception e) when (e is FileLoadException or BadImageFormatException && e is not ModuleRejectedException)
+                {
+                    throw new ModuleRejectedException(name, path, $"its private dependency {reference.Name} cannot be loaded: {e.Message}", [], e);
+                }
+            }
     }
 
     private LoadedModule InitAll(LoadedModule module)
     {
+        loaded.Add(module);
         foreach (var instance in module.Instances)
         {
-            host.Log.Write(LogLevel.Info, "module", $"loading {instance.Name}");
+            host.Log.Write(LogLevel.Info, "module", $"loading {module.Name}");
             if (!Call(module, instance, "init", () => instance.Init(host.Api)))
             {
                 module.State = ModuleState.Failed;
                 break;
             }
         }
-        loaded.Add(module);
+        host.ProcessModuleFaults();
         return module;
     }
 

@@ -1,3 +1,4 @@
+using GuardRuntime;
 using Kernel.Net;
 
 namespace Kernel;
@@ -30,6 +31,8 @@ public sealed class Softirq
         if (!scheduled.Exists(s => ReferenceEquals(s.Napi, napi))) scheduled.Add((napi, owner));
     }
 
+    internal void RemoveOwned(Func<object?, bool> owned) => scheduled.RemoveAll(s => owned(s.Napi));
+
     internal bool Complete(INapiPoller napi, int workDone)
     {
         if (workDone >= Weight) return false;
@@ -46,6 +49,7 @@ public sealed class Softirq
                 try
                 {
                     Polls++;
+                    using var scope = ModuleFaults.Scope();
                     napi.Poll(Weight);
                 }
                 catch (Exception e)

@@ -1,3 +1,4 @@
+using GuardRuntime;
 namespace Kernel.Net;
 
 /// <summary>Ethernet II layout.</summary>
@@ -81,6 +82,7 @@ public static class Tcp
 }
 
 /// <summary>A 48-bit Ethernet address packed in the low bits of a ulong, first octet most significant.</summary>
+[ModuleExport]
 public readonly record struct MacAddress(ulong Value)
 {
     /// <summary>The broadcast address.</summary>

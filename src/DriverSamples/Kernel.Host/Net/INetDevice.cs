@@ -1,3 +1,4 @@
+using GuardRuntime;
 namespace Kernel.Net;
 
 /// <summary>The result of handing a packet to a driver (<c>netdev_tx_t</c>).</summary>
@@ -14,6 +15,7 @@ public enum NetdevTx
 /// and register it with <see cref="KernelApi.RegisterNetDevice"/>; the stack and workloads only use this surface, so a
 /// driver loaded from any assembly (woven or not) can be driven.
 /// </summary>
+[ModuleExport]
 public interface INetDevice
 {
     /// <summary>The interface name, e.g. <c>eth0</c>.</summary>
@@ -51,6 +53,7 @@ public interface INetDevice
 }
 
 /// <summary>A NAPI context: polled from softirq context after the interrupt handler scheduled it.</summary>
+[ModuleExport]
 public interface INapiPoller
 {
     /// <summary>Processes at most <paramref name="budget"/> received packets; returns how many were processed.</summary>
@@ -62,6 +65,7 @@ public interface INapiPoller
 /// <param name="TxMax">Largest transmit ring.</param>
 /// <param name="RxPending">Current receive ring.</param>
 /// <param name="TxPending">Current transmit ring.</param>
+[ModuleExport]
 public readonly record struct RingParams(int RxMax, int TxMax, int RxPending, int TxPending);
 
 /// <summary>Link settings (<c>ethtool</c> with no option).</summary>
@@ -70,9 +74,11 @@ public readonly record struct RingParams(int RxMax, int TxMax, int RxPending, in
 /// <param name="Autoneg">Whether autonegotiation is on.</param>
 /// <param name="LinkUp">Whether the carrier is up.</param>
 /// <param name="PhyId">The PHY identifier read over MDIO.</param>
+[ModuleExport]
 public readonly record struct LinkSettings(int SpeedMbps, bool FullDuplex, bool Autoneg, bool LinkUp, uint PhyId);
 
 /// <summary>The ethtool operations a driver offers (<c>struct ethtool_ops</c>).</summary>
+[ModuleExport]
 public interface IEthtoolOps
 {
     /// <summary>Driver name and version.</summary>

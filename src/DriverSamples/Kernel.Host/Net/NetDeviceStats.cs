@@ -1,3 +1,4 @@
+using GuardRuntime;
 namespace Kernel.Net;
 
 /// <summary>
@@ -5,6 +6,7 @@ namespace Kernel.Net;
 /// owns the device; the host and other modules only read it. Public fields, so a foreign module's write is a store
 /// the guard sees.
 /// </summary>
+[ModuleExport]
 public sealed class NetDeviceStats
 {
     /// <summary>Packets received.</summary>

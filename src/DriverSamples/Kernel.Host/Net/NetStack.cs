@@ -1,3 +1,4 @@
+using GuardRuntime;
 namespace Kernel.Net;
 
 /// <summary>Receives the packets the stack delivered (the socket layer, for a workload).</summary>
@@ -61,13 +62,16 @@ public sealed class NetStack
     /// <summary>Hands <paramref name="skb"/> to <paramref name="device"/> (<c>dev_queue_xmit</c>); on busy the caller keeps it.</summary>
     public NetdevTx Transmit(INetDevice device, SkBuff skb)
     {
-        var result = device.StartXmit(skb);
+        NetdevTx result;
+        using (GuardRuntime.ModuleFaults.Scope()) result = device.StartXmit(skb); // a call into the driver
+
         if (result == NetdevTx.Ok) Transmitted++;
         else TransmitBusy++;
         return result;
     }
 
     /// <summary>Consumes a received frame and frees its buffer.</summary>
+    [ModuleExport]
     public void Receive(SkBuff skb)
     {
         try

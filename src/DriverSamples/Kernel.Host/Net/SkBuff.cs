@@ -1,3 +1,4 @@
+using GuardRuntime;
 namespace Kernel.Net;
 
 /// <summary>How much of a packet's checksum work is done, as in Linux <c>skb->ip_summed</c>.</summary>
@@ -17,6 +18,7 @@ public enum ChecksumStatus
 /// A socket buffer: one packet in a pooled byte array with Linux-style head/data/tail/end offsets. Headers are
 /// pushed in front of <see cref="Data"/>, payload is put after <see cref="Tail"/>.
 /// </summary>
+[ModuleExport]
 public sealed class SkBuff
 {
     /// <summary>The backing storage, owned by the pool.</summary>

@@ -1,9 +1,11 @@
+using GuardRuntime;
 namespace Kernel.Net;
 
 /// <summary>
 /// A fixed pool of socket buffers (the slab cache behind <c>alloc_skb</c>). Allocation is a pop from a free stack;
 /// exhaustion returns null, as a GFP_ATOMIC allocation would fail.
 /// </summary>
+[ModuleExport]
 public sealed class SkbPool
 {
     /// <summary>Headroom reserved in front of every new buffer (NET_SKB_PAD + NET_IP_ALIGN).</summary>

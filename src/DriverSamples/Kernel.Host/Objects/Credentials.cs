@@ -1,3 +1,4 @@
+using GuardRuntime;
 namespace Kernel;
 
 /// <summary>
@@ -34,9 +35,11 @@ public sealed class Credentials
     }
 
     /// <summary>Whether these credentials belong to the superuser.</summary>
+    [ModuleExport]
     public bool IsRoot => Euid == 0;
 
     /// <summary>Whether the capability is in the effective set.</summary>
+    [ModuleExport]
     public bool Has(Capability capability) => (Capabilities & (1UL << (int)capability)) != 0;
 
     /// <summary>Full root credentials with every capability (used for the init task).</summary>

@@ -1,3 +1,4 @@
+using GuardRuntime;
 namespace Kernel;
 
 /// <summary>
@@ -19,9 +20,11 @@ public static class KernelTables
     public static readonly string[] SyscallNames = CreateNames();
 
     /// <summary>The handler address system call <paramref name="number"/> had at boot.</summary>
+    [ModuleExport]
     public static long BootAddress(int number) => KernelTextBase + 0x1000L * number + 0x40;
 
     /// <summary>Whether every entry still holds its boot address.</summary>
+    [ModuleExport]
     public static bool IsIntact()
     {
         for (int i = 0; i < SyscallTable.Length; i++)

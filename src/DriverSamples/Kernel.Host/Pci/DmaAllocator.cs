@@ -1,3 +1,4 @@
+using GuardRuntime;
 using System.Runtime.InteropServices;
 
 namespace Kernel.Pci;
@@ -7,6 +8,7 @@ namespace Kernel.Pci;
 /// <param name="Length">The length in bytes (a multiple of the page size).</param>
 /// <param name="Owner">Who asked for it, e.g. <c>nic0</c> or <c>blk0</c>.</param>
 /// <param name="Label">What it is for, e.g. <c>tx-ring</c>.</param>
+[ModuleExport]
 public readonly record struct DmaWindow(nint Address, nuint Length, string Owner, string Label)
 {
     /// <summary>The bus address devices use (the arena is identity-mapped, as with no IOMMU).</summary>
@@ -51,6 +53,7 @@ public sealed unsafe class DmaAllocator : IDisposable
     public nuint Size { get; }
 
     /// <summary>The live windows, most recent last.</summary>
+    [ModuleExport]
     public IReadOnlyList<DmaWindow> Windows => live;
 
     /// <summary>Raised after a window is allocated (the host registers regions from it).</summary>
@@ -58,6 +61,7 @@ public sealed unsafe class DmaAllocator : IDisposable
 
     /// <summary>Allocates a zeroed window of at least <paramref name="length"/> bytes.</summary>
     /// <exception cref="OutOfMemoryException">The arena is exhausted.</exception>
+    [ModuleExport]
     public DmaWindow Allocate(nuint length, string owner, string label)
     {
         ObjectDisposedException.ThrowIf(arena is null, this);
@@ -86,6 +90,7 @@ public sealed unsafe class DmaAllocator : IDisposable
     }
 
     /// <summary>Returns a window to the arena.</summary>
+    [ModuleExport]
     public void Free(DmaWindow window)
     {
         if (!live.Remove(window)) throw new InvalidOperationException($"DMA window {window.Owner}/{window.Label} is not live.");
@@ -93,6 +98,7 @@ public sealed unsafe class DmaAllocator : IDisposable
     }
 
     /// <summary>Whether <c>[busAddress, busAddress + length)</c> lies inside one live window (the IOMMU check devices make).</summary>
+    [ModuleExport]
     public bool IsMapped(ulong busAddress, int length)
     {
         foreach (var w in live)
@@ -101,6 +107,7 @@ public sealed unsafe class DmaAllocator : IDisposable
     }
 
     /// <summary>The live window containing <paramref name="address"/>, if any.</summary>
+    [ModuleExport]
     public DmaWindow? FindWindow(nint address)
     {
         foreach (var w in live)

@@ -1,3 +1,4 @@
+using GuardRuntime;
 using System.Runtime.InteropServices;
 
 namespace Kernel.Pci;
@@ -31,9 +32,11 @@ public sealed unsafe class MmioBar : IDisposable
     }
 
     /// <summary>The CPU address of register 0.</summary>
+    [ModuleExport]
     public byte* Base => mapping;
 
     /// <summary>The window size.</summary>
+    [ModuleExport]
     public nuint Length { get; }
 
     /// <summary>The device model behind the window.</summary>
@@ -43,6 +46,7 @@ public sealed unsafe class MmioBar : IDisposable
     public long PostedWrites { get; private set; }
 
     /// <summary>Delivers a posted write of the register at <paramref name="offset"/> to the device.</summary>
+    [ModuleExport]
     public void Posted(uint offset)
     {
         PostedWrites++;
@@ -50,6 +54,7 @@ public sealed unsafe class MmioBar : IDisposable
     }
 
     /// <summary>Reads a 32-bit register (<c>readl</c>).</summary>
+    [ModuleExport]
     public uint Read32(uint offset)
     {
         if (offset + 4 > Length) throw new ArgumentOutOfRangeException(nameof(offset));
@@ -57,6 +62,7 @@ public sealed unsafe class MmioBar : IDisposable
     }
 
     /// <summary>The device's own view of a register, without side effects.</summary>
+    [ModuleExport]
     public ref uint Register(uint offset) => ref *(uint*)(mapping + offset);
 
     /// <inheritdoc/>

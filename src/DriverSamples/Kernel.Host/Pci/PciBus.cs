@@ -1,3 +1,4 @@
+using GuardRuntime;
 namespace Kernel.Pci;
 
 /// <summary>The PCI bus: the functions present, found by id or name (<c>pci_get_device</c>).</summary>
@@ -6,15 +7,18 @@ public sealed class PciBus
     private readonly List<PciDevice> devices = [];
 
     /// <summary>All functions.</summary>
+    [ModuleExport]
     public IReadOnlyList<PciDevice> Devices => devices;
 
     /// <summary>Adds a function (hot plug at boot).</summary>
     public void Add(PciDevice device) => devices.Add(device);
 
     /// <summary>The function named <paramref name="name"/>, or null.</summary>
+    [ModuleExport]
     public PciDevice? Find(string name) => devices.Find(d => d.Name == name);
 
     /// <summary>Unclaimed functions matching a vendor id and one of <paramref name="deviceIds"/>.</summary>
+    [ModuleExport]
     public IEnumerable<PciDevice> Match(ushort vendorId, IReadOnlyCollection<ushort> deviceIds)
     {
         foreach (var d in devices)
@@ -22,6 +26,7 @@ public sealed class PciBus
     }
 
     /// <summary>Marks a function as driven (<c>pci_request_regions</c>); false if someone else has it.</summary>
+    [ModuleExport]
     public bool Claim(PciDevice device)
     {
         if (device.Claimed) return false;
@@ -30,5 +35,6 @@ public sealed class PciBus
     }
 
     /// <summary>Releases a function.</summary>
+    [ModuleExport]
     public void Release(PciDevice device) => device.Claimed = false;
 }

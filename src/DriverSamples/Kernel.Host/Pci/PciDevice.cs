@@ -1,3 +1,4 @@
+using GuardRuntime;
 using System.Buffers.Binary;
 
 namespace Kernel.Pci;
@@ -44,18 +45,23 @@ public sealed class PciDevice : IDisposable
     }
 
     /// <summary>The kernel's name for the function, e.g. <c>nic0</c>.</summary>
+    [ModuleExport]
     public string Name { get; }
 
     /// <summary>The vendor id.</summary>
+    [ModuleExport]
     public ushort VendorId => ReadConfig16(VendorIdOffset);
 
     /// <summary>The device id.</summary>
+    [ModuleExport]
     public ushort DeviceId => ReadConfig16(DeviceIdOffset);
 
     /// <summary>BAR0, or null when the function has no register window.</summary>
+    [ModuleExport]
     public MmioBar? Bar0 { get; }
 
     /// <summary>The interrupt line.</summary>
+    [ModuleExport]
     public int Irq { get; }
 
     /// <summary>Whether a driver claimed the function.</summary>
@@ -65,18 +71,22 @@ public sealed class PciDevice : IDisposable
     public IInterruptSource? InterruptSource { get; set; }
 
     /// <summary>Reads 16 bits of config space (<c>pci_read_config_word</c>).</summary>
+    [ModuleExport]
     public ushort ReadConfig16(int offset) => BinaryPrimitives.ReadUInt16LittleEndian(config.AsSpan(offset));
 
     /// <summary>Reads 32 bits of config space.</summary>
+    [ModuleExport]
     public uint ReadConfig32(int offset) => BinaryPrimitives.ReadUInt32LittleEndian(config.AsSpan(offset));
 
     /// <summary>Writes 16 bits of config space; only the command register is writable.</summary>
+    [ModuleExport]
     public void WriteConfig16(int offset, ushort value)
     {
         if (offset == CommandOffset) BinaryPrimitives.WriteUInt16LittleEndian(config.AsSpan(offset), value);
     }
 
     /// <summary>Whether the driver enabled bus mastering (DMA).</summary>
+    [ModuleExport]
     public bool BusMasterEnabled => (ReadConfig16(CommandOffset) & CommandBusMaster) != 0;
 
     /// <inheritdoc/>

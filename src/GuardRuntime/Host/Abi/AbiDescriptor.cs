@@ -13,6 +13,11 @@ public enum AbiRole
     GuardRegistration,
     /// <summary>A guard check (<c>Guard.Store*</c>, <c>Guard.Call</c>): emitted before a store, an address or a call.</summary>
     GuardCheck,
+    /// <summary>
+    /// Fault containment (<c>Guard.Contain</c>, <c>Guard.ContainHandler</c>, <c>Guard.FaultAsyncVoid</c>): wraps a
+    /// delegate argument of a framework call, or replaces <c>AsyncVoidMethodBuilder.SetException</c>.
+    /// </summary>
+    Containment,
     /// <summary>A member of the memoization ABI, emitted in memoizing wrappers and after static stores.</summary>
     Memoization,
     /// <summary>An annotation a module's own source may carry (<c>[Memoize]</c>): the only member an input may use.</summary>
@@ -79,6 +84,9 @@ public static class AbiDescriptor
         new(typeof(Guard), nameof(Guard.StoreSpan), AbiRole.GuardCheck),
         new(typeof(Guard), nameof(Guard.StoreObject), AbiRole.GuardCheck),
         new(typeof(Guard), nameof(Guard.Call), AbiRole.GuardCheck),
+        new(typeof(Guard), nameof(Guard.Contain), AbiRole.Containment),
+        new(typeof(Guard), nameof(Guard.ContainHandler), AbiRole.Containment),
+        new(typeof(Guard), nameof(Guard.FaultAsyncVoid), AbiRole.Containment),
 
         new(typeof(Memo), null, AbiRole.Type),
         new(typeof(MemoTable), null, AbiRole.Type),

@@ -8,6 +8,8 @@ internal enum AbiOp : byte
 {
     None, TypeOnly, StoreField, StoreStatic, StoreElement, StoreAddress, StoreElements, StoreSpan, StoreObject, Call, Register,
     OptionsCreate, TableCtor, DependsOn, TryGet, Offer, KeyCtor, KeyUse, Invalidate, Annotation,
+    /// <summary>Guard.Contain/ContainHandler/FaultAsyncVoid: wraps a delegate or completes an async void; harmless anywhere.</summary>
+    Contain,
 }
 
 internal static class AbiOps
@@ -23,6 +25,7 @@ internal static class AbiOps
     {
         if (member is null || role == AbiRole.Type) return AbiOp.TypeOnly;
         if (role == AbiRole.Annotation) return AbiOp.Annotation;
+        if (role == AbiRole.Containment) return AbiOp.Contain;
         if (type == typeof(Guard).FullName)
             return member switch
             {

@@ -61,6 +61,7 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
                     var op = index.OpOf(il.Arg[k]);
                     if (op == AbiOp.None) ExternalCall(k);
                     else if (op == AbiOp.KeyUse) keyUse = k;
+                    else if (op == AbiOp.Contain) { } // containment can only add a handler, never skip a check
                     else if (op == AbiOp.TryGet) wrapper |= Memo(k, op);
                     else if (!AbiOps.IsCheck(op)) Memo(k, op);
                     break;

@@ -30,6 +30,8 @@ public static class DiagnosticCodes
     public const string UncheckedApiAllowed = "WVR0011";
     /// <summary>The weaver itself failed: a bug in the weaver, never a problem of the input (the input is untouched).</summary>
     public const string InternalError = "WVR0099";
+    /// <summary>The module calls (or takes a function pointer to) a host method the host does not export (<c>[ModuleExport]</c>).</summary>
+    public const string HostMethodNotExported = "WVR0014";
     /// <summary>The input was already woven; nothing was done.</summary>
     public const string AlreadyWoven = "WVR0100";
     /// <summary>A summary of what was woven.</summary>

@@ -60,6 +60,7 @@ public sealed class EscapeHatchStep : IWeaveStep
                 // no call rule sees: check the call rules where the function pointer is taken.
                 case Code.Ldftn or Code.Ldvirtftn when instruction.Operand is MethodReference target && !IsRuntime(target)
                                                       && ScopeOf(target.DeclaringType) is var s && s != guard.Module.Assembly.Name.Name && !IsFramework(s):
+                    HostExports.Check(context, method, instruction, target); // deny-by-default: exported host methods only
                     work.Add((instruction, new CallChecks(null, HostCall: true)));
                     break;
             }
@@ -114,6 +115,7 @@ public sealed class EscapeHatchStep : IWeaveStep
         var api = $"{typeName}::{callee.Name}";
         if (!IsFramework(scope))
         {
+            HostExports.Check(context, method, call, callee); // deny-by-default: exported host methods only
             // Host methods: the policy's call rules, and their writable byref arguments by address.
             var byrefs = Enumerable.Range(0, callee.Parameters.Count)
                 .Where(i => callee.Parameters[i].ParameterType is ByReferenceType && !EffectPlanner.IsReadOnly(callee.Parameters[i]))

@@ -10,7 +10,8 @@ public sealed record WeaveResult(bool Succeeded, IReadOnlyList<WeaverDiagnostic>
 }
 
 /// <summary>
-/// Runs the weaving steps in order: load → check → memoize → guard → escape hatches → module handle → mark → write.
+/// Runs the weaving steps in order: load → check → memoize → guard → containment → escape hatches → module handle →
+/// mark → write.
 /// This is the one engine that the CLI, the MSBuild task and the tests share.
 /// </summary>
 public sealed class WeavePipeline
@@ -22,8 +23,8 @@ public sealed class WeavePipeline
 
     private static IReadOnlyList<IWeaveStep> DefaultSteps()
     {
-        return [new LoadStep(), new CheckInputStep(), new MemoizeStep(), new GuardStep(), new EscapeHatchStep(),
-            new ModuleHandleStep(), new MarkStep(), new WriteStep()];
+        return [new LoadStep(), new CheckInputStep(), new MemoizeStep(), new GuardStep(), new ContainmentStep(),
+            new EscapeHatchStep(), new ModuleHandleStep(), new MarkStep(), new WriteStep()];
     }
 
     /// <summary>A pipeline with the given steps.</summary>
