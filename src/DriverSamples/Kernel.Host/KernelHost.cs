@@ -174,6 +174,8 @@ public sealed class KernelHost : IDisposable
     public unsafe void RegisterProtectedRegions()
     {
         Reprotect(ProtectedRegionNames.CurrentCred, () => Regions.Protect(Scheduler.Current.Cred, ProtectedRegionNames.CurrentCred));
+        // Tables no module has any business writing, under any policy.
+        Reprotect(ProtectedRegionNames.SyscallNames, () => Regions.ProtectReadOnly(KernelTables.SyscallNames, ProtectedRegionNames.SyscallNames));
         Reprotect(ProtectedRegionNames.InitCred, () => Regions.Protect(InitTask.Cred, ProtectedRegionNames.InitCred));
         Reprotect(ProtectedRegionNames.CurrentTask, () => Regions.Protect(Scheduler.Current, ProtectedRegionNames.CurrentTask));
         Reprotect(ProtectedRegionNames.Scheduler, () => Regions.Protect(Scheduler, ProtectedRegionNames.Scheduler));

@@ -15,6 +15,8 @@ public static class ProtectedRegionNames
     public const string RunQueue = "run-queue";
     /// <summary>Every element of <see cref="KernelTables.SyscallTable"/>.</summary>
     public const string SyscallTable = "syscall-table";
+    /// <summary>The names of <see cref="KernelTables.SyscallTable"/>'s entries: read-only for every module.</summary>
+    public const string SyscallNames = "syscall-names";
     /// <summary>nic0's BAR0 register window (unmanaged).</summary>
     public const string Nic0Mmio = "nic0-mmio";
     /// <summary>blk0's BAR0 register window (unmanaged).</summary>

@@ -37,4 +37,11 @@ public static partial class Guard
         Containment.Report(module, exception, "async void");
         builder.SetResult();
     }
+
+    /// <summary>
+    /// Called from the catch handler the weaver wraps around a module's finalizer: the finalizer thread has no caller
+    /// to hand an exception to (the runtime would end the process), so the host's fault handler gets it instead.
+    /// </summary>
+    public static void FaultFinalizer(Exception exception, ModuleHandle module) =>
+        Containment.Report(module, exception, "finalizer");
 }

@@ -110,7 +110,7 @@ public sealed class GuardManifest
         for (int i = 0; i < targets.Length; i++)
         {
             int kind = r.Int();
-            if (kind > (int)TargetKind.Call) throw Bad($"target {i} has kind {kind}");
+            if (kind > byte.MaxValue || !Enum.IsDefined((TargetKind)(byte)kind)) throw Bad($"gives target {i} the unknown kind {kind}");
             targets[i] = new GuardTarget(i, (TargetKind)kind, Required(ref r), Str(ref r));
         }
         var sites = new GuardSite[r.Count(5)];
@@ -120,7 +120,7 @@ public sealed class GuardManifest
             int offset = r.Int();
             string? document = Str(ref r);
             int line = r.Int(), target = r.Int();
-            if ((uint)target >= (uint)targets.Length) throw Bad($"site {i} names target {target}, which does not exist");
+            if ((uint)target >= (uint)targets.Length) throw Bad($"gives site {i} the target {target}, which does not exist");
             sites[i] = new GuardSite(i, method, offset, document, line, target);
         }
         if (r.At != data.Length) throw Bad("has bytes after its last site");

@@ -6,7 +6,7 @@ namespace Weaver.Tests.Driver;
 
 /// <summary>
 /// A violation on a thread a module started — a new thread, the pool, a task, a timer, an async void method,
-/// Parallel.For — is reported and handled like one in Init (the module is faulted, quarantined and unloaded) and the
+/// Parallel.For — or on the runtime's finalizer thread (a module's finalizer) is reported and handled like one in Init (the module is faulted, quarantined and unloaded) and the
 /// kernel lives on. Each runs in a child kernel (KernelDemo probe), so a containment failure ends that process, not
 /// the test host; the unwoven control shows that it would.
 /// </summary>
@@ -30,6 +30,13 @@ public sealed class ThreadContainmentTests
                 BODY
             }
             static async void Later(Credentials cred) { await Task.Yield(); cred.Uid = 0; }
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            static void Drop(Credentials cred) { _ = new Doomed(cred); }
+        }
+        sealed class Doomed {
+            private readonly Credentials cred;
+            public Doomed(Credentials cred) => this.cred = cred;
+            ~Doomed() { cred.Uid = 0; }
         } }
         """;
 
@@ -40,6 +47,7 @@ public sealed class ThreadContainmentTests
     [InlineData("timer", "Held = new Timer(_ => cred.Uid = 0, null, 10, Timeout.Infinite);")]
     [InlineData("asyncvoid", "Later(cred);")]
     [InlineData("parallel", "Parallel.For(0, 64, i => { Thread.Sleep(1); cred.Uid = 0; });")]
+    [InlineData("finalizer", "Drop(cred); GC.Collect(); GC.WaitForPendingFinalizers();")]
     public void A_violation_on_a_module_thread_is_reported_handled_and_the_kernel_lives(string how, string body)
     {
         var woven = KernelModules.Woven(Template.Replace("BODY", body), "Threads." + how);

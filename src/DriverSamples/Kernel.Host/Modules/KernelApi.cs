@@ -17,6 +17,8 @@ public sealed class KernelApi
 {
     private readonly KernelHost host;
     private readonly List<INetDevice> netDevices = [];
+    // The module that registered each interface (null: the kernel): only it may unregister it.
+    private readonly Dictionary<INetDevice, System.Reflection.Assembly?> netDeviceOwners = new(ReferenceEqualityComparer.Instance);
 
     internal KernelApi(KernelHost host) => this.host = host;
 
@@ -45,7 +47,7 @@ public sealed class KernelApi
     public long NowNs => host.NowNs;
 
     /// <summary>The registered network interfaces.</summary>
-    public IReadOnlyList<INetDevice> NetDevices => netDevices;
+    public IReadOnlyList<INetDevice> NetDevices => netDevices.AsReadOnly();
 
     /// <summary>Logs a message.</summary>
     public void Printk(LogLevel level, string source, string message) => host.Log.Write(level, source, message);
@@ -56,13 +58,20 @@ public sealed class KernelApi
     {
         if (netDevices.Exists(d => d.Name == device.Name)) throw new InvalidOperationException($"{device.Name} already registered.");
         netDevices.Add(device);
+        netDeviceOwners[device] = CallingModules.Innermost();
         host.Log.Write(LogLevel.Info, "net", $"{device.Name}: registered, address {device.Address}");
     }
 
     internal void RemoveOwned(Func<object?, bool> owned) => netDevices.RemoveAll(d => owned(d));
 
     /// <summary>Unregisters a network interface.</summary>
-    public void UnregisterNetDevice(INetDevice device) => netDevices.Remove(device);
+    public void UnregisterNetDevice(INetDevice device)
+    {
+        if (!netDevices.Contains(device)) return;
+        CallingModules.RequireOwner(netDeviceOwners.GetValueOrDefault(device), $"unregister {device.Name}");
+        netDevices.Remove(device);
+        netDeviceOwners.Remove(device);
+    }
 
     /// <summary>The next free interface name (<c>eth%d</c>).</summary>
     public string AllocNetDeviceName()

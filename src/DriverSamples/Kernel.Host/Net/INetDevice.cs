@@ -15,25 +15,35 @@ public enum NetdevTx
 /// and register it with <see cref="KernelApi.RegisterNetDevice"/>; the stack and workloads only use this surface, so a
 /// driver loaded from any assembly (woven or not) can be driven.
 /// </summary>
-[ModuleExport]
+/// <remarks>
+/// Modules may read an interface (its name, address, state, counters, ethtool queries); only the kernel drives it
+/// (open, close, transmit, receive filter, loopback): a module calling those on another driver's interface would make
+/// that driver act for it, under the driver's policy.
+/// </remarks>
 public interface INetDevice
 {
     /// <summary>The interface name, e.g. <c>eth0</c>.</summary>
+    [ModuleExport]
     string Name { get; }
 
     /// <summary>The station address.</summary>
+    [ModuleExport]
     MacAddress Address { get; }
 
     /// <summary>Whether the interface is open.</summary>
+    [ModuleExport]
     bool IsUp { get; }
 
     /// <summary>Whether the carrier is up.</summary>
+    [ModuleExport]
     bool LinkUp { get; }
 
     /// <summary>The driver-owned interface counters.</summary>
+    [ModuleExport]
     NetDeviceStats Stats { get; }
 
-    /// <summary>The ethtool operations.</summary>
+    /// <summary>The ethtool operations (queries only for modules).</summary>
+    [ModuleExport]
     IEthtoolOps Ethtool { get; }
 
     /// <summary>Brings the interface up (<c>ndo_open</c>).</summary>
@@ -52,8 +62,7 @@ public interface INetDevice
     void SetLoopback(bool enabled);
 }
 
-/// <summary>A NAPI context: polled from softirq context after the interrupt handler scheduled it.</summary>
-[ModuleExport]
+/// <summary>A NAPI context: polled from softirq context after the interrupt handler scheduled it (by the kernel only).</summary>
 public interface INapiPoller
 {
     /// <summary>Processes at most <paramref name="budget"/> received packets; returns how many were processed.</summary>
@@ -77,29 +86,34 @@ public readonly record struct RingParams(int RxMax, int TxMax, int RxPending, in
 [ModuleExport]
 public readonly record struct LinkSettings(int SpeedMbps, bool FullDuplex, bool Autoneg, bool LinkUp, uint PhyId);
 
-/// <summary>The ethtool operations a driver offers (<c>struct ethtool_ops</c>).</summary>
-[ModuleExport]
+/// <summary>The ethtool operations a driver offers (<c>struct ethtool_ops</c>); modules may query, the kernel sets.</summary>
 public interface IEthtoolOps
 {
     /// <summary>Driver name and version.</summary>
+    [ModuleExport]
     string DriverInfo { get; }
 
     /// <summary>The names of the statistics, in value order.</summary>
+    [ModuleExport]
     IReadOnlyList<string> GetStatsStrings();
 
     /// <summary>Fills <paramref name="values"/> (as long as the strings list) with current statistics.</summary>
+    [ModuleExport]
     void GetStatsValues(Span<ulong> values);
 
     /// <summary>Current and maximum ring sizes.</summary>
+    [ModuleExport]
     RingParams GetRingParams();
 
     /// <summary>Resizes the rings; returns false when the sizes are out of range.</summary>
     bool SetRingParams(int rxPending, int txPending);
 
     /// <summary>The link settings.</summary>
+    [ModuleExport]
     LinkSettings GetLinkSettings();
 
     /// <summary>The interrupt throttle setting in interrupts per second (0 = off, 1/3 = dynamic).</summary>
+    [ModuleExport]
     int GetInterruptThrottleRate();
 
     /// <summary>Sets the interrupt throttle rate; returns false if the value is invalid.</summary>

@@ -32,6 +32,8 @@ public sealed unsafe class DmaAllocator : IDisposable
     public const int PageSize = 4096;
 
     private readonly List<DmaWindow> live = [];
+    // The module that allocated each window (null: the kernel), so that only it may free the window.
+    private readonly Dictionary<DmaWindow, System.Reflection.Assembly?> owners = [];
     private readonly List<(nint Address, nuint Length)> holes = [];
     private byte* arena;
     private nuint top;
@@ -54,7 +56,7 @@ public sealed unsafe class DmaAllocator : IDisposable
 
     /// <summary>The live windows, most recent last.</summary>
     [ModuleExport]
-    public IReadOnlyList<DmaWindow> Windows => live;
+    public IReadOnlyList<DmaWindow> Windows => live.ToArray(); // a copy: knowing a window is not owning it (see Free)
 
     /// <summary>Raised after a window is allocated (the host registers regions from it).</summary>
     public event Action<DmaWindow>? Allocated;
@@ -84,6 +86,7 @@ public sealed unsafe class DmaAllocator : IDisposable
         }
         NativeMemory.Clear((void*)address, length);
         var window = new DmaWindow(address, length, owner, label);
+        owners[window] = CallingModules.Innermost();
         live.Add(window);
         Allocated?.Invoke(window);
         return window;
@@ -93,7 +96,10 @@ public sealed unsafe class DmaAllocator : IDisposable
     [ModuleExport]
     public void Free(DmaWindow window)
     {
-        if (!live.Remove(window)) throw new InvalidOperationException($"DMA window {window.Owner}/{window.Label} is not live.");
+        if (!live.Contains(window)) throw new InvalidOperationException($"DMA window {window.Owner}/{window.Label} is not live.");
+        CallingModules.RequireOwner(owners.GetValueOrDefault(window), $"free DMA window {window.Owner}/{window.Label}");
+        live.Remove(window);
+        owners.Remove(window);
         holes.Add((window.Address, window.Length));
     }
 

@@ -8,7 +8,7 @@ public sealed class PciBus
 
     /// <summary>All functions.</summary>
     [ModuleExport]
-    public IReadOnlyList<PciDevice> Devices => devices;
+    public IReadOnlyList<PciDevice> Devices => devices.AsReadOnly();
 
     /// <summary>Adds a function (hot plug at boot).</summary>
     public void Add(PciDevice device) => devices.Add(device);
@@ -31,10 +31,17 @@ public sealed class PciBus
     {
         if (device.Claimed) return false;
         device.Claimed = true;
+        device.ClaimedBy = CallingModules.Innermost();
         return true;
     }
 
-    /// <summary>Releases a function.</summary>
+    /// <summary>Releases a function; only the module that claimed it (or the kernel) may.</summary>
+    /// <exception cref="UnauthorizedAccessException">Another module claimed the function.</exception>
     [ModuleExport]
-    public void Release(PciDevice device) => device.Claimed = false;
+    public void Release(PciDevice device)
+    {
+        CallingModules.RequireOwner(device.ClaimedBy, $"release PCI function {device.Name}");
+        device.Claimed = false;
+        device.ClaimedBy = null;
+    }
 }

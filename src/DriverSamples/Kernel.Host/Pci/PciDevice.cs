@@ -67,6 +67,9 @@ public sealed class PciDevice : IDisposable
     /// <summary>Whether a driver claimed the function.</summary>
     public bool Claimed { get; internal set; }
 
+    /// <summary>The module that claimed the function (null: unclaimed, or claimed by the kernel).</summary>
+    internal System.Reflection.Assembly? ClaimedBy { get; set; }
+
     /// <summary>The device model driving interrupts, if any.</summary>
     public IInterruptSource? InterruptSource { get; set; }
 
@@ -82,6 +85,8 @@ public sealed class PciDevice : IDisposable
     [ModuleExport]
     public void WriteConfig16(int offset, ushort value)
     {
+        // Only the module that claimed the function configures it; an unclaimed one belongs to the kernel.
+        CallingModules.RequireOwner(ClaimedBy, $"write the config space of PCI function {Name}");
         if (offset == CommandOffset) BinaryPrimitives.WriteUInt16LittleEndian(config.AsSpan(offset), value);
     }
 

@@ -87,6 +87,7 @@ public static class AbiDescriptor
         new(typeof(Guard), nameof(Guard.Contain), AbiRole.Containment),
         new(typeof(Guard), nameof(Guard.ContainHandler), AbiRole.Containment),
         new(typeof(Guard), nameof(Guard.FaultAsyncVoid), AbiRole.Containment),
+        new(typeof(Guard), nameof(Guard.FaultFinalizer), AbiRole.Containment),
 
         new(typeof(Memo), null, AbiRole.Type),
         new(typeof(MemoTable), null, AbiRole.Type),

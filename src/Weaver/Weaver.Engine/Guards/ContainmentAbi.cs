@@ -44,6 +44,18 @@ internal sealed class ContainmentAbi
         return method;
     }
 
+    /// <summary><c>Guard.FaultFinalizer(Exception, ModuleHandle)</c>.</summary>
+    public MethodReference FaultFinalizer(TypeReference exception)
+    {
+        var method = new MethodReference(nameof(GuardRuntime.Guard.FaultFinalizer), guard.Module.TypeSystem.Void, guard)
+        {
+            HasThis = false,
+        };
+        method.Parameters.Add(new ParameterDefinition(exception));
+        method.Parameters.Add(new ParameterDefinition(moduleHandle));
+        return method;
+    }
+
     private MethodReference Generic(string name)
     {
         var method = new MethodReference(name, guard.Module.TypeSystem.Void, guard) { HasThis = false };

@@ -33,7 +33,11 @@ public sealed class ContainmentStep : IWeaveStep
         foreach (var type in context.Module.GetTypes().ToList())
         {
             if (type == guard.ModuleField.DeclaringType) continue;
-            foreach (var method in type.Methods.Where(m => m.HasBody)) Rewrite(guard, abi, method);
+            foreach (var method in type.Methods.Where(m => m.HasBody))
+            {
+                Rewrite(guard, abi, method);
+                FinalizerContainment.Wrap(guard, abi, method);
+            }
         }
     }
 

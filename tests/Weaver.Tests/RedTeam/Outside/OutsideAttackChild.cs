@@ -16,13 +16,20 @@ public sealed record ChildResult(long Violations, List<string> ViolationMessages
 public static class OutsideAttackChild
 {
     public const string Verb = "--outside-attack";
+
+    /// <summary>Set to 1 by the harness for the unwoven control run.</summary>
+    public const string UnverifiedVariable = "OUTSIDE_ATTACK_UNVERIFIED";
     public const string ResultPrefix = "OUTSIDE-RESULT ";
 
     // args: <module.dll> <woven E1000e.dll> <policy.json>
     public static int Run(string[] args)
     {
         string module = args[0], driver = args[1], policy = args[2];
-        using var host = new KernelHost();
+        // The unwoven control run is the host's explicit choice to load unverified code (the loader refuses it otherwise).
+        using var host = new KernelHost(new KernelOptions
+        {
+            AllowUnverifiedModules = Environment.GetEnvironmentVariable(UnverifiedVariable) == "1",
+        });
         host.Modules.Load(driver);
         TrafficWorkload.Run(host, 300, 7); // opens eth0: its DMA windows and statistics exist from here on
         host.RegisterProtectedRegions();

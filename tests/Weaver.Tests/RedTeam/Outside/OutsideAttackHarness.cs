@@ -180,6 +180,7 @@ public static class OutsideAttackHarness
         foreach (var a in new[] { "exec", "--runtimeconfig", Path.ChangeExtension(testDll, ".runtimeconfig.json"), "--depsfile", Path.ChangeExtension(testDll, ".deps.json"),
                      testDll, OutsideAttackChild.Verb, module, WovenDriver.Value, PolicyPath })
             psi.ArgumentList.Add(a);
+        if (Path.GetFileName(Path.GetDirectoryName(module)) == "unwoven") psi.Environment[OutsideAttackChild.UnverifiedVariable] = "1";
         psi.Environment["DOTNET_TieredPGO"] = "0";
         psi.Environment["DOTNET_TC_QuickJitForLoops"] = "1";
         psi.Environment["DOTNET_DbgEnableMiniDump"] = "0";
@@ -204,7 +205,9 @@ public static class OutsideAttackHarness
         }
         var res = run.Result;
         bool guardFault = res.Faults.Any(f => f.Contains("GuardRuntime.", StringComparison.Ordinal)) || (res.LoadError?.Contains("GuardRuntime.", StringComparison.Ordinal) ?? false);
-        bool stopped = res.Violations > 0 || guardFault;
+        // The kernel's own ownership checks refusing an exported call stop an attack too (the state is compared anyway).
+        bool hostRefused = res.Faults.Any(f => f.Contains("System.UnauthorizedAccessException", StringComparison.Ordinal));
+        bool stopped = res.Violations > 0 || guardFault || hostRefused;
         var parts = new List<string>();
         if (res.Changes.Count > 0) parts.Add("CHANGED " + string.Join("; ", res.Changes.Take(3).Select(x => Cut(x, 200))) + (res.Changes.Count > 3 ? $"; +{res.Changes.Count - 3} more" : ""));
         if (res.Violations > 0) parts.Add($"{res.Violations} violation(s): {Cut(res.ViolationMessages.FirstOrDefault() ?? "", 200)}");
