@@ -38,14 +38,32 @@ internal static class Containment
         }
     }
 
+    /// <summary>
+    /// The module whose host-call check (<see cref="Guard.Call"/>) ran last on this thread, within the current scope:
+    /// the caller of the host method running now, known even when the JIT dropped the module's frame by a tail call.
+    /// A scope starts with none and restores the outer one when it closes, so host code never sees a stale caller.
+    /// </summary>
+    [ThreadStatic] internal static ModuleHandle? HostCaller;
+
     /// <summary>Whether a scope is active on this thread.</summary>
     internal static bool Active => depth > 0;
 
     /// <summary>Opens a scope on this thread (host calls into a module); pair with <see cref="Exit"/>.</summary>
-    internal static void Enter() => depth++;
+    /// <returns>The host caller of the enclosing scope, to give back to <see cref="Exit"/>.</returns>
+    internal static ModuleHandle? Enter()
+    {
+        depth++;
+        var outer = HostCaller;
+        HostCaller = null;
+        return outer;
+    }
 
     /// <summary>Closes the scope <see cref="Enter"/> opened.</summary>
-    internal static void Exit() => depth--;
+    internal static void Exit(ModuleHandle? outer)
+    {
+        depth--;
+        HostCaller = outer;
+    }
 
     private static readonly ConditionalWeakTable<Type, Func<Delegate, State, Delegate>> Factories = new();
 
@@ -92,10 +110,10 @@ internal static class Containment
                 catch (Exception e) when (ReportViolation(e)) { throw; }
                 return;
             }
-            depth++;
+            var outer = Enter();
             try { body(); }
             catch (Exception e) { Report(Module, e, IsThreadStart ? "thread" : "thread pool"); }
-            finally { depth--; }
+            finally { Exit(outer); }
         }
 
         public TR Slow<TR>(Func<TR> body)
@@ -105,10 +123,10 @@ internal static class Containment
                 try { return body(); }
                 catch (Exception e) when (ReportViolation(e)) { throw; }
             }
-            depth++;
+            var outer = Enter();
             try { return body(); }
             catch (Exception e) { Report(Module, e, IsThreadStart ? "thread" : "thread pool"); return default!; }
-            finally { depth--; }
+            finally { Exit(outer); }
         }
 
         /// <summary>In a task: reports a guard violation escaping the callback; false, so it propagates.</summary>

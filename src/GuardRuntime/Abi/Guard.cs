@@ -65,6 +65,8 @@ public static partial class Guard
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Call(int targetId, int siteId, ModuleHandle module)
     {
+        // Who is calling the host: exported host code asks (ModuleRegistry.HostCaller) to check ownership.
+        Containment.HostCaller = module;
         var policy = module.Checks;
         if (IsChecked(policy, targetId)) policy.CheckCall(module, targetId, siteId);
     }

@@ -38,11 +38,7 @@ public static class ModuleFaults
     /// propagate to the caller, which must catch them). Hosts open one around every call into a module (init, exit,
     /// interrupts, polls, timers); dispose it on the same thread.
     /// </summary>
-    public static ContainmentScope Scope()
-    {
-        Containment.Enter();
-        return new ContainmentScope(Environment.CurrentManagedThreadId);
-    }
+    public static ContainmentScope Scope() => new(Environment.CurrentManagedThreadId, Containment.Enter());
 
     /// <summary>Whether a scope is active on this thread.</summary>
     public static bool InScope => Containment.Active;
@@ -76,8 +72,13 @@ public static class ModuleFaults
 public readonly struct ContainmentScope : IDisposable
 {
     private readonly int thread;
+    private readonly ModuleHandle? outerCaller;
 
-    internal ContainmentScope(int thread) => this.thread = thread;
+    internal ContainmentScope(int thread, ModuleHandle? outerCaller)
+    {
+        this.thread = thread;
+        this.outerCaller = outerCaller;
+    }
 
     /// <summary>Closes the scope.</summary>
     /// <exception cref="InvalidOperationException">Disposed on another thread than the one that opened it.</exception>
@@ -86,6 +87,6 @@ public readonly struct ContainmentScope : IDisposable
         if (thread == 0) return;
         if (thread != Environment.CurrentManagedThreadId)
             throw new InvalidOperationException("A containment scope must be closed on the thread that opened it.");
-        Containment.Exit();
+        Containment.Exit(outerCaller);
     }
 }

@@ -13,6 +13,14 @@ public static class ModuleRegistry
     /// <summary>Every registered module.</summary>
     public static ImmutableArray<ModuleGuard> Modules => modules;
 
+    /// <summary>
+    /// The module whose host-call check ran last on this thread within the current containment scope: the module
+    /// calling the host method that asks, or null when only host code called it. Exported host code uses it (with
+    /// the stack) to check that the caller owns what it acts on; it is right even when a tail call removed the
+    /// module's frame from the stack.
+    /// </summary>
+    public static ModuleGuard? HostCaller => Containment.HostCaller as ModuleGuard;
+
     /// <summary>The registered modules whose name (the host's binding, else the assembly's own) is <paramref name="name"/>.</summary>
     public static IEnumerable<ModuleGuard> Find(string name) => modules.Where(m => m.Name == name);
 

@@ -20,6 +20,10 @@ internal static class CallingModules
     public static IReadOnlyList<Assembly> OnStack()
     {
         List<Assembly>? found = null;
+        // The module whose host-call check ran last: on the list even when a tail call took its frame off the stack.
+        if (GuardRuntime.ModuleRegistry.HostCaller?.Assembly is { } caller
+            && AssemblyLoadContext.GetLoadContext(caller) is ModuleLoadContext)
+            found = [caller];
         var trace = new StackTrace(1, fNeedFileInfo: false);
         for (int i = 0; i < trace.FrameCount; i++)
         {

@@ -33,52 +33,13 @@ public sealed class OutsideAttackFixture
 public sealed class OutsideAttackTests(OutsideAttackFixture fixture, ITestOutputHelper output) : IClassFixture<OutsideAttackFixture>
 {
     [Fact]
-    public void Outside_red_team_nothing_gets_through_but_the_known_gaps()
+    public void Outside_red_team_nothing_gets_through()
     {
         output.WriteLine(fixture.Report);
         var through = fixture.Outcomes.Where(o => o.GotThrough).ToList();
-        var unexpected = through.Where(o => !KnownGaps.ContainsKey(o.Case.ToString())).ToList();
-        Assert.True(unexpected.Count == 0, $"{unexpected.Count} of {fixture.Outcomes.Count} techniques got through:\n" +
-                                           string.Join("\n", unexpected.Select(o => $"  {o.Case}: {o.Detail}")));
-        // A gap that closed must leave this list, so that the list always says what is still open.
-        var closed = KnownGaps.Keys.Where(k => fixture.Outcomes.Any(o => o.Case.ToString() == k && !o.GotThrough)).ToList();
-        Assert.True(closed.Count == 0, "known gaps that no longer get through (remove them): " + string.Join(", ", closed));
+        Assert.True(through.Count == 0, $"{through.Count} of {fixture.Outcomes.Count} techniques got through:\n" +
+                                        string.Join("\n", through.Select(o => $"  {o.Case}: {o.Detail}")));
     }
-
-    /// <summary>
-    /// Attacks on the kernel model's own API that the kernel itself now refuses, woven or not: it hands modules
-    /// read-only views instead of its internal lists, and its exported calls check who owns what they act on. They stay in the suite (and must stay without effect).
-    /// </summary>
-    private static readonly Dictionary<string, string> ClosedByTheKernel = new()
-    {
-        ["FrameworkWrites/ListCastClearNetDevices"] = "KernelApi.NetDevices is a read-only view, not the kernel's list",
-        ["FrameworkWrites/CollectionsMarshalPciDevices"] = "PciBus.Devices is a read-only view, not the bus's list",
-        ["HostDeputies/DmaFreeForeignWindow"] = "DmaAllocator.Free frees only windows the calling module allocated",
-        ["HostDeputies/PciWriteConfigForeign"] = "PciDevice.WriteConfig16 only from the module that claimed the function",
-        ["Identity/NamedLikeTheDriver"] = "the host binds module names to files: a second file cannot take the driver's name",
-    };
-
-    [Fact]
-    public void Attacks_the_kernel_closed_itself_have_no_effect_woven_or_unwoven()
-    {
-        foreach (var name in ClosedByTheKernel.Keys)
-        {
-            var outcome = fixture.Outcomes.Single(o => o.Case.ToString() == name);
-            Assert.False(outcome.GotThrough, name + ": " + outcome.Detail);
-            Assert.False(outcome.UnwovenEffect, name + " changes the kernel unwoven again: " + outcome.UnwovenDetail);
-        }
-    }
-
-    /// <summary>
-    /// Techniques that still get through, each with why: kept visible here (and in the note) rather than
-    /// hidden. The kernel's ownership checks find the calling module by walking the stack, and an optimized module
-    /// method whose last act is the exported call can leave the stack by a tail call before the check looks.
-    /// </summary>
-    private static readonly Dictionary<string, string> KnownGaps = new()
-    {
-        ["HostDeputies/UnregisterEth0"] = "ownership by stack walk: a tail call hides the calling module",
-        ["HostDeputies/PciReleaseDriverDevice"] = "ownership by stack walk: a tail call hides the calling module",
-    };
 
     [Fact]
     public void Every_attack_compiles_and_really_changes_the_kernel_when_unwoven()
