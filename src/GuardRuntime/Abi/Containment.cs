@@ -153,8 +153,8 @@ internal static class Containment
     }
 
     // (callback, state) => (args) => state.Contained
-    //     ? { depth++; try { return callback(args); } catch (Exception e) when (state.Swallow(e)) { return default; }
-    //         finally { depth--; } }
+    //     ? { outer = Enter(); try { return callback(args); } catch (Exception e) when (state.Swallow(e)) { return default; }
+    //         finally { Exit(outer); } }
     //     : { try { return callback(args); } catch (Exception e) when (state.ReportViolation(e)) { throw; } }
     private static Func<Delegate, State, Delegate> Build(Type delegateType)
     {
@@ -168,9 +168,10 @@ internal static class Containment
         var e = Expression.Parameter(typeof(Exception), "e");
         var fallback = result == typeof(void) ? (Expression)Expression.Empty() : Expression.Default(result);
         const BindingFlags Internal = BindingFlags.NonPublic | BindingFlags.Static;
-        var enter = Expression.Call(typeof(Containment).GetMethod(nameof(Enter), Internal)!);
-        var exit = Expression.Call(typeof(Containment).GetMethod(nameof(Exit), Internal)!);
-        var contained = Expression.Block(result,
+        var outer = Expression.Variable(typeof(ModuleHandle), "outer");
+        var enter = Expression.Assign(outer, Expression.Call(typeof(Containment).GetMethod(nameof(Enter), Internal)!));
+        var exit = Expression.Call(typeof(Containment).GetMethod(nameof(Exit), Internal)!, outer);
+        var contained = Expression.Block(result, [outer],
             enter,
             Expression.TryCatchFinally(call, exit,
                 Expression.Catch(e, fallback, Expression.Call(state, nameof(State.Swallow), null, e))));
