@@ -181,19 +181,10 @@ public sealed class EscapeHatchStep : IWeaveStep
     private static bool IsRuntime(MethodReference callee) =>
         GuardRuntime.Abi.AbiDescriptor.IsRuntimeAssembly(ScopeOf(callee.DeclaringType));
 
-    private static bool IsFramework(string? scope) =>
-        scope is null or "netstandard" or "mscorlib" or "System" || scope.StartsWith("System.", StringComparison.Ordinal) || scope.StartsWith("Microsoft.", StringComparison.Ordinal);
+    // One test of "the shared framework" and of a type's assembly for every step (the containment step's too).
+    private static bool IsFramework(string? scope) => Framework.IsFramework(scope);
 
-    private static string? ScopeOf(TypeReference type)
-    {
-        while (type.DeclaringType is not null && type is not GenericInstanceType) type = type.DeclaringType;
-        return type.GetElementType().Scope switch
-        {
-            ModuleDefinition m => m.Assembly.Name.Name,
-            AssemblyNameReference a => a.Name,
-            _ => null,
-        };
-    }
+    private static string? ScopeOf(TypeReference type) => Framework.ScopeOf(type);
 
     private static void Refuse(WeaveContext context, MethodDefinition method, int ilOffset, string what, string why, string api)
     {

@@ -67,7 +67,8 @@ internal static class RuntimeBoundary
         var element = type.GetElementType();
         while (element.DeclaringType is not null) element = element.DeclaringType;
         var scope = ScopeName(element);
-        if (!AbiDescriptor.IsRuntimeAssembly(scope) && !IsFramework(scope)) scope = ForwardedScope(element) ?? scope;
+        // The framework never forwards to our runtimes; resolving its references would only cost time.
+        if (!AbiDescriptor.IsRuntimeAssembly(scope) && !Framework.IsFramework(scope)) scope = ForwardedScope(element) ?? scope;
         if (!AbiDescriptor.IsRuntimeAssembly(scope)) return false;
         return AbiDescriptor.RoleOf(scope, type.GetElementType().FullName.Replace('/', '+'), memberName) != AbiRole.Annotation;
     }
@@ -78,11 +79,6 @@ internal static class RuntimeBoundary
         ModuleDefinition m => m.Assembly?.Name.Name,
         _ => null,
     };
-
-    // The framework never forwards to our runtimes; resolving its references would only cost time.
-    private static bool IsFramework(string? scope) =>
-        scope is "System" or "mscorlib" or "netstandard" || scope?.StartsWith("System.", StringComparison.Ordinal) == true
-        || scope?.StartsWith("Microsoft.", StringComparison.Ordinal) == true;
 
     // A type that a non-framework assembly forwards to a runtime assembly reaches the runtime all the same.
     private static string? ForwardedScope(TypeReference type)
