@@ -22,14 +22,8 @@ public class VerifySpeedBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var source = Input == "E1000e"
-            ? Path.Combine(AppContext.BaseDirectory, "E1000e.dll")
-            : typeof(Newtonsoft.Json.JsonConvert).Assembly.Location;
-        var dir = Path.Combine(Path.GetTempPath(), "weaver-bench", "verify-" + Input + "-" + Environment.ProcessId);
-        Directory.CreateDirectory(dir);
-        var input = Path.Combine(dir, Path.GetFileName(source));
-        File.Copy(source, input, overwrite: true);
-        var output = Path.Combine(dir, "out", Path.GetFileName(source));
+        var input = BenchInputs.CopyToTemp(Input, "verify");
+        var output = Path.Combine(Path.GetDirectoryName(input)!, "out", Path.GetFileName(input));
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var woven = new WeavePipeline().Run(new WeaveOptions
         {

@@ -23,19 +23,11 @@ public class WeaveSpeedBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var source = Input == "E1000e"
-            ? Path.Combine(AppContext.BaseDirectory, "E1000e.dll")
-            : typeof(Newtonsoft.Json.JsonConvert).Assembly.Location;
-        var dir = Path.Combine(Path.GetTempPath(), "weaver-bench", "weave-" + Input + "-" + Environment.ProcessId);
-        Directory.CreateDirectory(dir);
-        var input = Path.Combine(dir, Path.GetFileName(source));
-        File.Copy(source, input, overwrite: true);
-        var pdb = Path.ChangeExtension(source, ".pdb");
-        if (File.Exists(pdb)) File.Copy(pdb, Path.ChangeExtension(input, ".pdb"), overwrite: true);
+        var input = BenchInputs.CopyToTemp(Input, "weave", withSymbols: true);
         options = new WeaveOptions
         {
             InputPath = input,
-            OutputPath = Path.Combine(dir, "out", Path.GetFileName(source)),
+            OutputPath = Path.Combine(Path.GetDirectoryName(input)!, "out", Path.GetFileName(input)),
             Guards = GuardKinds.All,
             ReferencePaths = [AppContext.BaseDirectory, Path.GetDirectoryName(typeof(object).Assembly.Location)!],
             // A general-purpose library uses reflection and other APIs no guard can check; a driver must not.
