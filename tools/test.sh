@@ -17,5 +17,6 @@ skipped=$(grep -E '^(Passed|Failed)! +- ' "$log" | grep -oE 'Skipped: +[0-9]+' |
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited with $status before all tests ran (build error or crashed test host); see above." >&2
 fi
-echo "$passed passed, $failed failed, $skipped skipped"
+[ "$skipped" -gt 0 ] && echo "$skipped skipped"
+echo "$passed passed, $failed failed"
 exit "$status"
