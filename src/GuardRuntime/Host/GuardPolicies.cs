@@ -16,7 +16,7 @@ namespace GuardRuntime;
 /// </para>
 /// <para>Installs, reloads and region changes are serialized with one lock; checks never take it.</para>
 /// </remarks>
-public static class GuardPolicies
+public static partial class GuardPolicies
 {
     private static readonly object Gate = new();
     private static Policy current = Policy.AllowAll;

@@ -13,6 +13,7 @@ internal static class HostInitializer
     {
         HostBinding.Registrar = ModuleRegistry.Register;
         HostBinding.FaultSink = ModuleFaults.Report;
+        CodeGenerationBinding.Host = CodeGeneration.CodeGenerationHost.Instance;
     }
 #pragma warning restore CA2255
 }

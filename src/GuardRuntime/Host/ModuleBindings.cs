@@ -60,6 +60,19 @@ public static class ModuleBindings
         }
     }
 
+    // An assembly a module loaded at run time (CodeGeneration.VerifiedLoader) acts for that module: it is bound to the
+    // module's own name, so it gets the module's policy section, whatever file it is (never a section of its own).
+    internal static ModuleBinding BindLoadedBy(Assembly assembly, ModuleBinding loader, string sha256)
+    {
+        lock (Gate)
+        {
+            if (ByAssembly.TryGetValue(assembly, out var existing)) return existing;
+            var binding = new ModuleBinding(assembly, loader.Name, sha256.ToLowerInvariant());
+            ByAssembly.Add(assembly, binding);
+            return binding;
+        }
+    }
+
     /// <summary>
     /// Binds <paramref name="assembly"/> to <paramref name="name"/>, hashing the file it was loaded from.
     /// </summary>

@@ -24,7 +24,7 @@ public sealed class ModuleGuard : ModuleHandle
         : base(ModulePolicy.AllowAll(manifest.Targets.Count))
     {
         Assembly = assembly;
-        Manifest = manifest;
+        manifest_ = manifest;
         Sha256 = sha256;
     }
 
@@ -43,8 +43,16 @@ public sealed class ModuleGuard : ModuleHandle
     /// <summary>Whether the module was registered from a manifest alone rather than by a woven assembly.</summary>
     internal bool Detached { get; init; }
 
-    /// <summary>The targets and sites the weaver recorded.</summary>
-    public GuardManifest Manifest { get; }
+    /// <summary>
+    /// The targets and sites the weaver recorded, and those of code the module generated at run time (appended, never
+    /// renumbered: see <c>CodeGeneration.DynamicTargets</c>).
+    /// </summary>
+    public GuardManifest Manifest => Volatile.Read(ref manifest_);
+
+    private GuardManifest manifest_;
+
+    // Replaced only under the policy lock, before any code that uses the new ids can run.
+    internal void ExtendManifest(GuardManifest extended) => Volatile.Write(ref manifest_, extended);
 
     /// <summary>The SHA-256 of the module's file (hex), when it was loaded from a file; policies may pin it.</summary>
     public string? Sha256 { get; }

@@ -94,6 +94,12 @@ public static class ModuleRegistry
     /// is published, so a policy that fails to compile changes nothing, and the publications follow one another with
     /// no compilation in between.
     /// </summary>
+    // Called under the policy lock (GuardPolicies), as RecompileAll is: one module whose manifest grew.
+    internal static void Recompile(ModuleGuard module, Policy policy, RegionSet regions)
+    {
+        lock (Gate) module.Install(PolicyCompiler.Compile(policy, module, regions));
+    }
+
     internal static void RecompileAll(Policy policy, RegionSet regions)
     {
         lock (Gate)
