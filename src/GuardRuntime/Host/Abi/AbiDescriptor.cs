@@ -27,6 +27,11 @@ public enum AbiRole
     /// it, and neither the weaver nor the verifier accepts a reference to it.
     /// </summary>
     HostBase,
+    /// <summary>
+    /// A code-generation or loading shim (<c>CodeGenerationShims.*</c>): replaces a module's call to a framework member
+    /// that generates or loads code, with the module's handle appended; it checks at run time what the code does.
+    /// </summary>
+    CodeGeneration,
 }
 
 /// <summary>One ABI member: its declaring type, its metadata name (<c>.ctor</c> for constructors) and its role.</summary>
@@ -89,6 +94,9 @@ public static class AbiDescriptor
         new(typeof(Guard), nameof(Guard.FaultAsyncVoid), AbiRole.Containment),
         new(typeof(Guard), nameof(Guard.FaultFinalizer), AbiRole.Containment),
 
+        new(typeof(CodeGenerationShims), null, AbiRole.Type),
+        .. CodeGenerationMembers.Select(name => new AbiMember(typeof(CodeGenerationShims), name, AbiRole.CodeGeneration)),
+
         new(typeof(Memo), null, AbiRole.Type),
         new(typeof(MemoTable), null, AbiRole.Type),
         new(typeof(MemoTable<>), null, AbiRole.Type),
@@ -109,6 +117,19 @@ public static class AbiDescriptor
 
         new(typeof(MemoizeAttribute), null, AbiRole.Annotation),
         new(typeof(MemoizeAttribute), ConstructorInfo.ConstructorName, AbiRole.Annotation),
+    ];
+
+    // Every shim name (overloads share one): a weaver-emitted call that replaces a framework call (docs/escape-hatches.md).
+    private static string[] CodeGenerationMembers =>
+    [
+        nameof(CodeGenerationShims.NewDynamicMethod), nameof(CodeGenerationShims.GetILGenerator),
+        nameof(CodeGenerationShims.CreateDelegate), nameof(CodeGenerationShims.Invoke),
+        nameof(CodeGenerationShims.CompileLambda), nameof(CodeGenerationShims.Compile),
+        nameof(CodeGenerationShims.Load), nameof(CodeGenerationShims.LoadWithPartialName),
+        nameof(CodeGenerationShims.LoadFrom), nameof(CodeGenerationShims.LoadFile), nameof(CodeGenerationShims.UnsafeLoadFrom),
+        nameof(CodeGenerationShims.LoadFromAssemblyPath), nameof(CodeGenerationShims.LoadFromStream),
+        nameof(CodeGenerationShims.LoadFromAssemblyName), nameof(CodeGenerationShims.AppDomainLoad),
+        nameof(CodeGenerationShims.Refused),
     ];
 
     private static readonly FrozenDictionary<(string Type, string? Name), AbiRole> ByName =

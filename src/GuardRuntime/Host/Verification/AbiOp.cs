@@ -10,6 +10,8 @@ internal enum AbiOp : byte
     OptionsCreate, TableCtor, DependsOn, TryGet, Offer, KeyCtor, KeyUse, Invalidate, Annotation,
     /// <summary>Guard.Contain/ContainHandler/FaultAsyncVoid: wraps a delegate or completes an async void; harmless anywhere.</summary>
     Contain,
+    /// <summary>A code-generation shim: checks at run time what generated or loaded code does; never skips a check.</summary>
+    CodeGeneration,
 }
 
 internal static class AbiOps
@@ -26,6 +28,7 @@ internal static class AbiOps
         if (member is null || role == AbiRole.Type) return AbiOp.TypeOnly;
         if (role == AbiRole.Annotation) return AbiOp.Annotation;
         if (role == AbiRole.Containment) return AbiOp.Contain;
+        if (role == AbiRole.CodeGeneration) return AbiOp.CodeGeneration;
         if (type == typeof(Guard).FullName)
             return member switch
             {

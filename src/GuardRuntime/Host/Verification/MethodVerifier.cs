@@ -62,6 +62,7 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
                     if (op == AbiOp.None) ExternalCall(k);
                     else if (op == AbiOp.KeyUse) keyUse = k;
                     else if (op == AbiOp.Contain) { } // containment can only add a handler, never skip a check
+                    else if (op == AbiOp.CodeGeneration) { } // a shim checks generated or loaded code; it skips no check
                     else if (op == AbiOp.TryGet) wrapper |= Memo(k, op);
                     else if (!AbiOps.IsCheck(op)) Memo(k, op);
                     break;
