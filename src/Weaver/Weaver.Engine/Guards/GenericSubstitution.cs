@@ -27,6 +27,15 @@ internal static class GenericSubstitution
         return type;
     }
 
+    /// <summary>The return type of <paramref name="method"/> at a call site, generic parameters replaced as above.</summary>
+    public static TypeReference ReturnType(MethodReference method)
+    {
+        var type = StripModifiers(method.ReturnType);
+        if (method.DeclaringType is GenericInstanceType owner) type = Substitute(type, owner.GenericArguments);
+        if (method is GenericInstanceMethod generic) type = Substitute(type, generic.GenericArguments, GenericParameterType.Method);
+        return type;
+    }
+
     /// <summary>Removes <c>modreq</c>/<c>modopt</c> wrappers (e.g. <c>volatile</c>), which a local's type does not carry.</summary>
     public static TypeReference StripModifiers(TypeReference type) => type switch
     {
