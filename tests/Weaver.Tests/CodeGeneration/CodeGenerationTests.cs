@@ -69,7 +69,7 @@ public sealed class CodeGenerationTests
         { "EmittedReflectionWrite", "System.Reflection.FieldInfo::SetValue" },
         { "QueryableTree", "takes an expression tree and compiles or interprets it" },
         { "LoadGarbage", "load-time verifier rejected" },
-        { "LoadFrameworkFileByPath", "not woven" },
+        { "LoadFrameworkFileByPath", "the load-time verifier rejected the assembly" },
         { "LoadGuardRuntimeByName", "guard runtime" },
     };
 
@@ -79,7 +79,7 @@ public sealed class CodeGenerationTests
     {
         var message = (string)Woven.Call(Woven.Load(RefusalCases.Value.Woven), "CodeGenCases.Refusals." + route)!;
         Assert.StartsWith("GuardRuntime.CodeGenerationRefusedException: Module 'CodeGenRunTimeRefusals':", message);
-        Assert.Contains(reason, message);
+        Assert.True(message.Contains(reason, StringComparison.Ordinal), message);
     }
 
     [Fact]
@@ -101,4 +101,34 @@ public sealed class CodeGenerationTests
     [Fact]
     public void Every_refusal_is_at_run_time_so_the_module_weaves_with_default_options() =>
         Assert.True(File.Exists(RefusalCases.Value.Woven));
+
+    [Fact]
+    public void Assembly_Load_refuses_an_unwoven_assembly_even_when_it_has_no_store()
+    {
+        var plain = SnippetCompiler.Compile("public static class Plain { public static int F() => 1; }", "CodeGenPlain");
+        var message = (string)Woven.Call(Woven.Load(RefusalCases.Value.Woven), "CodeGenCases.Refusals.LoadBytes", File.ReadAllBytes(plain))!;
+        Assert.True(message.Contains("the assembly is not woven", StringComparison.Ordinal), message);
+    }
+
+    [Fact]
+    public void Assembly_Load_refuses_an_unwoven_assembly_with_stores_through_the_verifier()
+    {
+        var message = (string)Woven.Call(Woven.Load(RefusalCases.Value.Woven), "CodeGenCases.Refusals.LoadBytes",
+            File.ReadAllBytes(Workload.Value.Unwoven))!;
+        Assert.True(message.Contains("the load-time verifier rejected the assembly", StringComparison.Ordinal), message);
+    }
+
+    [Fact]
+    public void Assembly_Load_of_a_woven_verified_assembly_loads_it_into_the_module_context_under_the_module_name()
+    {
+        var helper = Woven.Weave(SnippetCompiler.Compile(
+            "public static class Helper { public static int[] Data = new int[1]; public static void Poke() { Data[0] = 1; } }",
+            "CodeGenHelper"));
+        var module = Woven.Load(RefusalCases.Value.Woven);
+        var name = (string)Woven.Call(module, "CodeGenCases.Refusals.LoadedName", File.ReadAllBytes(helper))!;
+        Assert.StartsWith("CodeGenHelper,", name);
+        var context = System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(module)!;
+        var loaded = Assert.Single(context.Assemblies, a => a.GetName().Name == "CodeGenHelper");
+        Assert.Equal(ModuleBindings.Of(module)?.Name, ModuleBindings.Of(loaded)?.Name);
+    }
 }

@@ -94,4 +94,8 @@ public static class Refusals
     public static string LoadFrameworkByName() => Try(() => Assembly.Load("System.Linq"));
 
     public static string LoadGuardRuntimeByName() => Try(() => Assembly.Load("GuardRuntime"));
+
+    public static string LoadBytes(byte[] image) => Try(() => Assembly.Load(image));
+
+    public static string LoadedName(byte[] image) => Assembly.Load(image).FullName!;
 }
