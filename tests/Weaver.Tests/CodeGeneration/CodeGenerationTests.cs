@@ -65,7 +65,7 @@ public sealed class CodeGenerationTests
         { "UnsafeAs", "System.Runtime.CompilerServices.Unsafe" },
         { "OwnerOfAnotherAssembly", "the owner System.String is a type of another assembly" },
         { "StringFieldWrite", "non-public field of another assembly" },
-        { "ObjectSlotPointer", "raw pointer to a slot holding an object reference" },
+        { "ObjectSlotPointer", "the address of a slot holding an object reference other than as a reference" },
         { "EmittedReflectionWrite", "System.Reflection.FieldInfo::SetValue" },
         { "QueryableTree", "takes an expression tree and compiles or interprets it" },
         { "LoadGarbage", "load-time verifier rejected" },

@@ -8,7 +8,7 @@ internal sealed partial class GuardingILGenerator
     private void Call(OpCode opcode, MethodBase callee, Type[]? optional)
     {
         Allow(opcode);
-        addressOfReferenceSlot = false;
+        AfterReferenceAddress(opcode, null);
         if (optional is { Length: > 0 })
             throw Refuse(opcode, "a varargs call's extra arguments are outside every check");
         if (opcode.Value == OpCodes.Ldtoken.Value)

@@ -61,11 +61,7 @@ internal sealed partial class GuardingILGenerator : ILGenerator
     {
         if (Prefix(opcode, () => real.Emit(opcode))) return;
         Allow(opcode);
-        bool conversion = opcode.Value == OpCodes.Conv_U.Value || opcode.Value == OpCodes.Conv_I.Value;
-        if (conversion && addressOfReferenceSlot)
-            throw Refuse(opcode, "takes a raw pointer to a slot holding an object reference (&obj): read back as another "
-                                 + "type, it forges a reference that field rules would judge by the wrong type");
-        addressOfReferenceSlot = false;
+        AfterReferenceAddress(opcode, null);
         if (StoreClass(opcode) is { } storage)
         {
             if (opcode.Name!.StartsWith("stelem", StringComparison.Ordinal)) Element(opcode, ValueType(storage), storage);
@@ -121,6 +117,7 @@ internal sealed partial class GuardingILGenerator : ILGenerator
             return;
         }
         Allow(opcode);
+        AfterReferenceAddress(opcode, cls);
         bool slot = opcode.Value == OpCodes.Ldelema.Value && HoldsReference(cls);
         if (opcode.Value == OpCodes.Unbox.Value)
             throw Refuse(opcode, "unbox yields a writable address into a boxed value, which is shared and immutable; use unbox.any");
@@ -135,6 +132,7 @@ internal sealed partial class GuardingILGenerator : ILGenerator
     public override void Emit(OpCode opcode, FieldInfo field)
     {
         Allow(opcode);
+        AfterReferenceAddress(opcode, null);
         FieldRules(opcode, field);
         bool address = opcode.Value == OpCodes.Ldflda.Value || opcode.Value == OpCodes.Ldsflda.Value;
         if (opcode.Value == OpCodes.Stfld.Value) InstanceField(opcode, field);
@@ -162,9 +160,26 @@ internal sealed partial class GuardingILGenerator : ILGenerator
 
     private ILGenerator Flushed()
     {
+        if (addressOfReferenceSlot)
+            throw Refuse("a label or block boundary right after the address of an object reference slot",
+                "the address must be used by the next instruction, where the rules can see how");
         FlushPrefixes();
-        addressOfReferenceSlot = false;
         return real;
+    }
+
+    // The address of a slot that holds an object reference (ldloca/ldarga/ldflda/ldsflda/ldelema of a reference type)
+    // may only be passed to a call (which types it) or read or cleared as a reference: read or written as anything
+    // else (conv.u, ldind.i, stind.i4 after a value, cpblk...), it forges a reference that field rules would judge by
+    // the wrong type, or a pointer into an object the module does not own.
+    private void AfterReferenceAddress(OpCode opcode, Type? operand)
+    {
+        if (!addressOfReferenceSlot) return;
+        addressOfReferenceSlot = false;
+        short v = opcode.Value;
+        if (v == OpCodes.Call.Value || v == OpCodes.Callvirt.Value || v == OpCodes.Newobj.Value || v == OpCodes.Ldind_Ref.Value) return;
+        if ((v == OpCodes.Ldobj.Value || v == OpCodes.Initobj.Value) && operand is not null && HoldsReference(operand)) return;
+        throw Refuse(opcode, "it uses the address of a slot holding an object reference other than as a reference (&obj read "
+                             + "or written as another type forges a reference that field rules would judge by the wrong type)");
     }
 
     private void FlushPrefixes()
@@ -184,6 +199,7 @@ internal sealed partial class GuardingILGenerator : ILGenerator
     private void Operand(OpCode opcode, bool referenceSlot, Action emit)
     {
         Allow(opcode);
+        AfterReferenceAddress(opcode, null);
         Instruction(emit);
         addressOfReferenceSlot = referenceSlot;
     }
