@@ -153,7 +153,31 @@ public static class RedTeamHarness
     /// <summary>Tries one technique under the deny policy and under allow-all; returns what happened (never throws for a gap).</summary>
     public static Outcome Try(Technique t)
     {
+        if (RedTeamSources.StoppedAtRunTime.Contains(t.Name)) return TryRunTimeRefusal(t);
         return t.Expect == Expectation.Refused || RedTeamSources.Refused.ContainsKey(t.Name) ? TryRefused(t) : TryWoven(t);
+    }
+
+    // Code generation and loading weave with default options and are refused at run time, at the call, even under
+    // allow-all (what they would run was never checked); unwoven, the same module really writes.
+    private static Outcome TryRunTimeRefusal(Technique t)
+    {
+        var dll = RefusedDll(t.Name);
+        var (woven, output) = Weave(dll, []);
+        if (!woven.Succeeded)
+            return new(t.Name, "ERROR", "did not weave with default options: " + string.Join(" / ", woven.Diagnostics.Select(d => d.Code + " " + d.Message)));
+        var (thrown, before, after) = Run(output, "Run", t.Target, Policy.AllowAll);
+        for (var e = thrown; e is not null; e = e.InnerException)
+            if (e is CodeGenerationRefusedException refusal)
+            {
+                if (before != after) return new(t.Name, "GOT THROUGH", $"memory changed before the refusal: {before} -> {after}");
+                var (_, unwovenBefore, unwovenAfter) = Run(dll, "Run", t.Target, Policy.AllowAll);
+                return unwovenBefore == unwovenAfter
+                    ? new(t.Name, "NO EFFECT", "unwoven, the technique did not write; refusal: " + refusal.Message)
+                    : new(t.Name, "stopped", FirstLine(refusal.Message));
+            }
+        return before != after
+            ? new(t.Name, "GOT THROUGH", $"memory changed: {before} -> {after}")
+            : new(t.Name, "ERROR", "no run-time refusal: " + (thrown is null ? "nothing thrown" : thrown.GetType().Name + ": " + thrown.Message));
     }
 
     private static Outcome TryWoven(Technique t)

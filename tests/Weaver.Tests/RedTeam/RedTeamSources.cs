@@ -268,6 +268,10 @@ public static class RedTeamSources
         """;
 
     /// <summary>One hostile module per refused technique (one refusal fails a whole weave). Each has <c>RedTeam.Attack.Run(Targets)</c>.</summary>
+    /// <summary>Techniques of <see cref="Refused"/> that weave and are refused at run time (code generation, loading).</summary>
+    public static readonly IReadOnlySet<string> StoppedAtRunTime = new HashSet<string>
+        { "MethodInfoInvoke", "DynamicMethod", "AssemblyLoadBytes", "AssemblyLoadContext" };
+
     public static readonly IReadOnlyDictionary<string, string> Refused = new Dictionary<string, string>
     {
         ["FieldInfoSetValue"] = "t.Cred.GetType().GetField(\"Uid\").SetValue(t.Cred, 0);",

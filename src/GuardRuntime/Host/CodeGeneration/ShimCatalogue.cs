@@ -61,6 +61,11 @@ internal static class ShimCatalogue
             return $"{typeName} builds types or assemblies whose IL the run-time weaver does not see (only DynamicMethod's "
                    + "IL generator is woven as it is emitted); use a DynamicMethod, or ship the code in a woven assembly";
         }
+        // Reading a context (Default, GetLoadContext, Assemblies) is harmless: loading through one goes to the shims,
+        // which load into the module's own context whatever the receiver.
+        if (typeName == "System.Runtime.Loader.AssemblyLoadContext"
+            && (member.StartsWith("get_", StringComparison.Ordinal) || member is "GetLoadContext" or "ToString"))
+            return null;
         if (typeName.StartsWith("System.Runtime.Loader.", StringComparison.Ordinal))
             return "a module loads code only into its own load context, through Assembly.Load or "
                    + "AssemblyLoadContext.LoadFromStream/LoadFromAssemblyPath, and only woven assemblies that pass the load-time verifier";
