@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Runtime.Loader;
-using System.Security.Cryptography;
 using GuardRuntime.Verification;
 
 namespace GuardRuntime.CodeGeneration;
@@ -51,7 +50,7 @@ internal static class VerifiedLoader
         using (var pdb = symbols is null ? null : new MemoryStream(symbols, writable: false))
             assembly = context.LoadFromStream(bytes, pdb);
         if (ModuleBindings.Of(module.Assembly) is { } binding)
-            ModuleBindings.BindLoadedBy(assembly, binding, Convert.ToHexStringLower(SHA256.HashData(image)));
+            ModuleBindings.BindLoadedBy(assembly, binding, result.Sha256);
         return assembly;
     }
 
