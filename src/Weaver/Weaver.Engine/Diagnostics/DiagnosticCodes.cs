@@ -28,6 +28,11 @@ public static class DiagnosticCodes
     public const string UncheckableApi = "WVR0010";
     /// <summary>An uncheckable API was kept because the user allowed it with --allow-unchecked.</summary>
     public const string UncheckedApiAllowed = "WVR0011";
+    /// <summary>
+    /// The weave failed: every refusal of the run grouped by API, with its number of sites and the first of them. One
+    /// run reports every problem; this closing error says how many there are of each.
+    /// </summary>
+    public const string RefusalSummary = "WVR0012";
     /// <summary>The weaver itself failed: a bug in the weaver, never a problem of the input (the input is untouched).</summary>
     public const string InternalError = "WVR0099";
     /// <summary>The module calls (or takes a function pointer to) a host method the host does not export (<c>[ModuleExport]</c>).</summary>

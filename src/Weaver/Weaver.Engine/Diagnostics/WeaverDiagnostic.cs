@@ -17,6 +17,18 @@ public enum DiagnosticSeverity
 /// </summary>
 public sealed record WeaverDiagnostic(string Code, DiagnosticSeverity Severity, string Message, string? File = null, int Line = 0, int Column = 0)
 {
+    /// <summary>
+    /// For a refusal (or an allowed unchecked use): the API or construct refused, as <c>--allow-unchecked</c> names it
+    /// (<c>System.Type::MakeGenericType</c>, <c>calli</c>, a host method). Refusals are grouped by it in the summary.
+    /// </summary>
+    public string? Api { get; init; }
+
+    /// <summary>For a diagnostic about a site: the method it is in (<c>Ns.Type::Method</c>), or null.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>For a diagnostic about a site: the IL offset in <see cref="Method"/>, or -1.</summary>
+    public int ILOffset { get; init; } = -1;
+
     /// <summary>The MSBuild-style one-line form.</summary>
     public override string ToString()
     {

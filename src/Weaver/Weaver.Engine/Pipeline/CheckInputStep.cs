@@ -81,9 +81,13 @@ public sealed class CheckInputStep : IWeaveStep
                 bool hasBody = method.HasBody && method.RVA != 0;
                 if (hasBody || method.IsAbstract || method.IsPInvokeImpl || isDelegate && method.IsRuntime) continue;
                 var accessor = method.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.UnsafeAccessorAttribute");
-                context.Add(DiagnosticCodes.UncheckableApi, DiagnosticSeverity.Error,
+                context.Add(new WeaverDiagnostic(DiagnosticCodes.UncheckableApi, DiagnosticSeverity.Error,
                     $"{method.FullName} has no IL body ({(accessor ? "an [UnsafeAccessor] extern, which reaches private members of any type" : "extern, internal call or runtime-implemented")}): " +
-                    "code the weaver cannot see can write anything. Refused.");
+                    "code the weaver cannot see can write anything. Refused.", context.Options.InputPath)
+                {
+                    Api = accessor ? "[UnsafeAccessor] extern" : "method without IL body",
+                    Method = Guards.TypeNames.Method(method),
+                });
             }
         }
     }

@@ -138,16 +138,8 @@ public sealed class CodeGenerationStep : IWeaveStep
     private static bool IsExpression(TypeReference type) =>
         type.GetElementType() is { Namespace: "System.Linq.Expressions" } t && t.Name.Contains("Expression", StringComparison.Ordinal);
 
-    private static void RefuseFunctionPointer(WeaveContext context, MethodDefinition method, Instruction at, string api)
-    {
-        var (document, line) = new SourceLines(method).At(at.Offset);
-        bool allowed = context.Options.AllowUnchecked.Any(p => p == "*" || api.StartsWith(p.TrimEnd('*'), StringComparison.Ordinal));
-        context.Add(new WeaverDiagnostic(allowed ? DiagnosticCodes.UncheckedApiAllowed : DiagnosticCodes.UncheckableApi,
-            allowed ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
-            $"{TypeNames.Method(method)} at IL_{at.Offset:x4} takes a function pointer to {api}: code generation and loading are "
-            + "checked at run time with the calling module's identity, which a delegate cannot carry; call it directly. "
-            + (allowed ? "Allowed unchecked by --allow-unchecked."
-                : $"Refused; pass --allow-unchecked \"{api}\" to keep it unchecked in a trusted module."),
-            document ?? context.Options.InputPath, line));
-    }
+    private static void RefuseFunctionPointer(WeaveContext context, MethodDefinition method, Instruction at, string api) =>
+        Refusals.Report(context, method, at.Offset, $"takes a function pointer to {api}",
+            "code generation and loading are checked at run time with the calling module's identity, which a delegate "
+            + "cannot carry; call it directly", api);
 }

@@ -151,13 +151,10 @@ public sealed class EscapeHatchStep : IWeaveStep
     {
         if (TypeConfusion.OverlappingReferences(type) is not var (a, b)) return;
         const string api = "overlapping-references";
-        bool allowed = context.Options.AllowUnchecked.Any(p => p == "*" || api.StartsWith(p.TrimEnd('*'), StringComparison.Ordinal));
-        var message = $"{type.FullName} overlaps fields {a.Name} ({a.FieldType.Name}) and {b.Name} ({b.FieldType.Name}) at offsets "
-                      + $"{a.Offset}/{b.Offset}, and one of them holds object references: a reference seen as another type or as a "
-                      + "pointer escapes every field rule. "
-                      + (allowed ? "Allowed unchecked by --allow-unchecked." : $"Refused; pass --allow-unchecked \"{api}\" to keep it unchecked in a trusted module.");
-        context.Add(new WeaverDiagnostic(allowed ? DiagnosticCodes.UncheckedApiAllowed : DiagnosticCodes.UncheckableApi,
-            allowed ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, message, context.Options.InputPath));
+        Refusals.ReportDeclaration(context, api,
+            $"{type.FullName} overlaps fields {a.Name} ({a.FieldType.Name}) and {b.Name} ({b.FieldType.Name}) at offsets "
+            + $"{a.Offset}/{b.Offset}, and one of them holds object references: a reference seen as another type or as a "
+            + "pointer escapes every field rule.", type.FullName);
     }
 
     // &obj on a variable of a reference type: ldloca/ldarga/ldflda/ldsflda/ldelema of a reference-typed slot, then conv.
@@ -186,14 +183,6 @@ public sealed class EscapeHatchStep : IWeaveStep
 
     private static string? ScopeOf(TypeReference type) => Framework.ScopeOf(type);
 
-    private static void Refuse(WeaveContext context, MethodDefinition method, int ilOffset, string what, string why, string api)
-    {
-        var (document, line) = new SourceLines(method).At(ilOffset);
-        bool allowed = context.Options.AllowUnchecked.Any(p => p == "*" || api.StartsWith(p.TrimEnd('*'), StringComparison.Ordinal));
-        var message = $"{TypeNames.Method(method)} at IL_{ilOffset:x4} {what}: {why}. " +
-                      (allowed ? "Allowed unchecked by --allow-unchecked." : "Refused; pass --allow-unchecked \"" + api + "\" to keep it unchecked in a trusted module.");
-        var diagnostic = new WeaverDiagnostic(allowed ? DiagnosticCodes.UncheckedApiAllowed : DiagnosticCodes.UncheckableApi,
-            allowed ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, message, document ?? context.Options.InputPath, line);
-        context.Add(diagnostic); // an error fails the pipeline after this step, with every refusal reported
-    }
+    private static void Refuse(WeaveContext context, MethodDefinition method, int ilOffset, string what, string why, string api) =>
+        Refusals.Report(context, method, ilOffset, what, why, api); // the weave fails at the end, with every refusal
 }

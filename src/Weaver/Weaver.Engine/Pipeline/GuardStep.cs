@@ -35,12 +35,12 @@ public sealed class GuardStep : IWeaveStep
                 {
                     throw;
                 }
-                catch (Exception e)
+                catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    // The compiler produced a body the rewriter cannot handle: the weaver's limitation, not bad input.
-                    throw new WeaverException(new WeaverDiagnostic(DiagnosticCodes.InternalError, DiagnosticSeverity.Error,
-                        $"Internal error while guarding {method.FullName} ({e.GetType().Name}: {e.Message}). " +
-                        "This is a weaver bug; please report it with the input.", context.Options.InputPath), e);
+                    // A body the rewriter cannot handle is the weaver's limitation, not bad input: report it as ours
+                    // and go on with the other methods, so one run shows every crash and every refusal.
+                    context.Add(WeavePipeline.InternalError(context, "the guard rewriter, guarding " + method.FullName, e)
+                        with { Method = TypeNames.Method(method) });
                 }
             }
         }

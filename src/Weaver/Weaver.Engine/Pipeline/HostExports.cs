@@ -38,7 +38,10 @@ internal static class HostExports
             "does not export: host calls are denied by default. If modules may call it, the host marks it (or its " +
             "property, event or type) with [GuardRuntime.ModuleExport]; if it is a library of the module, weave it " +
             "first (woven code is module code).",
-            document ?? context.Options.InputPath, line));
+            document ?? context.Options.InputPath, line)
+        {
+            Api = $"unexported host methods of {assembly}", Method = TypeNames.Method(caller), ILOffset = at.Offset,
+        });
     }
 
     private static bool IsExported(MethodDefinition method)

@@ -10,6 +10,9 @@ namespace Weaver.Engine.Pipeline;
 public sealed class MarkStep : IWeaveStep
 {
     /// <inheritdoc/>
+    public bool ProducesOutput => true;
+
+    /// <inheritdoc/>
     public void Run(WeaveContext context)
     {
         var report = context.Report;

@@ -19,13 +19,9 @@ public sealed class MemoizeStep : IWeaveStep
     {
         var rejections = new List<WeaverDiagnostic>();
         var candidates = MemoizeCandidates.Select(context, rejections);
-        var errors = rejections.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        foreach (var d in rejections.Where(d => d.Severity != DiagnosticSeverity.Error)) context.Add(d);
-        if (errors.Count > 0)
-        {
-            foreach (var d in errors.Take(errors.Count - 1)) context.Add(d);
-            throw new WeaverException(errors[^1]);
-        }
+        // Every rejection is reported; the accepted candidates are still memoized, so the later steps see (and
+        // report problems in) the module as it would be woven.
+        foreach (var d in rejections) context.Add(d);
         if (candidates.Count == 0) return;
 
         // Dependencies are read from the original bodies, before they move.
@@ -41,10 +37,11 @@ public sealed class MemoizeStep : IWeaveStep
             {
                 builder.Wrap(candidate, fields);
             }
-            catch (Exception e) when (e is InvalidOperationException or ArgumentException or NullReferenceException or InvalidCastException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                throw new WeaverException(new WeaverDiagnostic(DiagnosticCodes.BadMethodBody, DiagnosticSeverity.Error,
-                    $"Cannot memoize {candidate.TableName}: {e.Message}", context.Options.InputPath), e);
+                // The candidate passed every check of MemoizeCandidates, so a failure here is the weaver's own.
+                context.Add(WeavePipeline.InternalError(context, "the memoizer, wrapping " + candidate.TableName, e));
+                continue;
             }
             wrappers.Add(candidate.Method);
             foreach (var field in fields)

@@ -39,7 +39,10 @@ internal static class RuntimeBoundary
                 var (document, line) = lines.At(instruction.Offset);
                 context.Add(new WeaverDiagnostic(DiagnosticCodes.ForgedGuardCalls, DiagnosticSeverity.Error,
                     $"{TypeNames.Method(method)} at IL_{instruction.Offset:x4} references {Describe(used)}: {Why(used)}",
-                    document ?? context.Options.InputPath, line));
+                    document ?? context.Options.InputPath, line)
+                {
+                    Api = "runtime " + Describe(used), Method = TypeNames.Method(method), ILOffset = instruction.Offset,
+                });
             }
         }
         foreach (var used in offending.Where(u => !reported.Contains(u)))

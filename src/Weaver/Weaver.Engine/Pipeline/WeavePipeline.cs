@@ -30,22 +30,23 @@ public sealed class WeavePipeline
     /// <summary>A pipeline with the given steps.</summary>
     public WeavePipeline(IReadOnlyList<IWeaveStep> steps) => this.steps = steps;
 
-    /// <summary>Weaves <see cref="WeaveOptions.InputPath"/> into <see cref="WeaveOptions.OutputPath"/>.</summary>
+    /// <summary>
+    /// Weaves <see cref="WeaveOptions.InputPath"/> into <see cref="WeaveOptions.OutputPath"/>. Every analysis step
+    /// runs even after another reported errors, so one run reports every problem; the output steps run only when
+    /// there is none, and a failed weave closes with one summary of its errors grouped and counted (WVR0012).
+    /// </summary>
     public WeaveResult Run(WeaveOptions options)
     {
         var context = new WeaveContext(options);
-        IWeaveStep? current = null;
         try
         {
             foreach (var step in steps)
             {
-                current = step;
-                step.Run(context);
-                // Steps report every problem they find before the weave fails, so one run shows them all.
-                if (context.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
-                    return new WeaveResult(false, context.Diagnostics, context.Report);
+                if (step.ProducesOutput && HasErrors(context)) return Failed(context);
+                if (!RunStep(context, step)) return Failed(context);
                 if (context.Stop) break;
             }
+            if (HasErrors(context)) return Failed(context);
             if (context.Stop && context.Report.AlreadyWoven) CopyUnchanged(context);
             else
                 context.Add(DiagnosticCodes.Summary, DiagnosticSeverity.Message,
@@ -53,23 +54,53 @@ public sealed class WeavePipeline
             if (options.ReportPath is { } reportPath) File.WriteAllText(reportPath, context.Report.ToJson());
             return new WeaveResult(true, context.Diagnostics, context.Report);
         }
-        catch (WeaverException e)
-        {
-            context.Add(e.Diagnostic);
-            return new WeaveResult(false, context.Diagnostics, context.Report);
-        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Anything else is the weaver's own failure: say so, with its own code, and never blame the input.
-            context.Add(DiagnosticCodes.InternalError, DiagnosticSeverity.Error,
-                $"Internal error in {current?.GetType().Name ?? "the weaver"} ({e.GetType().Name}: {e.Message}). " +
-                "This is a weaver bug, not a problem of the input; nothing was written. Please report it with the input.");
-            return new WeaveResult(false, context.Diagnostics, context.Report);
+            // Writing the report is the only work outside a step.
+            context.Add(DiagnosticCodes.OutputFailed, DiagnosticSeverity.Error, $"Cannot write the report: {e.Message}");
+            return Failed(context);
         }
         finally
         {
             context.Module?.Dispose();
         }
+    }
+
+    // Runs one step; false when the weave cannot go on (a fatal problem of the input, or a step without a module).
+    private static bool RunStep(WeaveContext context, IWeaveStep step)
+    {
+        try
+        {
+            step.Run(context);
+            return true;
+        }
+        catch (WeaverException e)
+        {
+            context.Add(e.Diagnostic);
+            return false;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Anything else is the weaver's own failure: say so, with its own code, and never blame the input. The
+            // later analysis steps still run (nothing is written), so the input's real problems are all reported too.
+            context.Add(InternalError(context, step.GetType().Name, e));
+            return context.Module is not null;
+        }
+    }
+
+    /// <summary>The WVR0099 diagnostic for a crash of the weaver in <paramref name="where"/>.</summary>
+    internal static WeaverDiagnostic InternalError(WeaveContext context, string where, Exception e) =>
+        new(DiagnosticCodes.InternalError, DiagnosticSeverity.Error,
+            $"Internal error in {where} ({e.GetType().Name}: {e.Message}). This is a weaver bug, not a problem of the " +
+            "input; nothing was written. Please report it with the input.", context.Options.InputPath);
+
+    private static bool HasErrors(WeaveContext context) =>
+        context.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+
+    private static WeaveResult Failed(WeaveContext context)
+    {
+        if (RefusalSummary.Build(context.Options.InputPath, context.Diagnostics) is { } summary) context.Add(summary);
+        return new WeaveResult(false, context.Diagnostics, context.Report);
     }
 
     // A second weave is a no-op; when the output is elsewhere it still receives the (already woven) input.

@@ -11,6 +11,9 @@ namespace Weaver.Engine.Pipeline;
 public sealed class WriteStep : IWeaveStep
 {
     /// <inheritdoc/>
+    public bool ProducesOutput => true;
+
+    /// <inheritdoc/>
     public void Run(WeaveContext context)
     {
         var output = Path.GetFullPath(context.Options.OutputPath);
