@@ -30,17 +30,19 @@ internal static class KcrMetrics
             }
 
             var meter = new Meter(MeterName, typeof(KcrMetrics).Assembly.GetName().Version?.ToString());
-            Counter(meter, "kcr.calls", "{call}", "Calls made while KCR was enabled.", s => s.Calls);
+            Counter(meter, "kcr.calls", "{call}", "Calls counted while the table served or learned.", s => s.Calls);
             Counter(meter, "kcr.l2_hits", "{call}", "Calls served from the per-thread L2.", s => s.L2Hits);
             Counter(meter, "kcr.l3_hits", "{call}", "Calls served from the shared L3.", s => s.L3Hits);
             Counter(meter, "kcr.misses", "{call}", "Serving calls that found no entry.", s => s.Misses);
-            Counter(meter, "kcr.learning_calls", "{call}", "Calls computed while learning determinism.", s => s.LearningCalls);
-            Counter(meter, "kcr.bypassed", "{call}", "Calls computed because the method is nondeterministic.", s => s.Bypassed);
-            Counter(meter, "kcr.uncacheable", "{call}", "Calls whose key exceeded MaxKeyBytes.", s => s.Uncacheable);
-            Counter(meter, "kcr.evictions", "{entry}", "Live entries evicted from L2 or L3.", s => s.Evictions);
+            Counter(meter, "kcr.learning_calls", "{call}", "Calls computed while their key learned determinism.", s => s.LearningCalls);
+            Counter(meter, "kcr.uncacheable", "{call}", "Calls over MaxKeyBytes or the byte budgets.", s => s.Uncacheable);
+            Counter(meter, "kcr.evictions", "{entry}", "Live entries evicted (set conflict or byte budget).", s => s.Evictions);
             Counter(meter, "kcr.invalidations", "{invalidation}", "Table invalidations.", s => s.Invalidations);
             meter.CreateObservableGauge("kcr.learning_state", () => Observe(s => (long)s.State), "{state}",
-                "0 = learning, 1 = serving, 2 = nondeterministic.");
+                "0 = learning, 1 = serving, 2 = nondeterministic, 3 = unprofitable.");
+            meter.CreateObservableGauge("kcr.bytes", () => Observe(s => s.Bytes), "By", "Estimated bytes of cached entries.");
+            meter.CreateObservableGauge("kcr.body_ns", () => Observe(s => (long)s.BodyNanoseconds), "ns",
+                "Measured mean duration of the original.");
             Volatile.Write(ref s_meter, meter);
         }
     }

@@ -5,9 +5,9 @@ namespace KcrRuntime;
 /// mask of the fingerprint.
 /// </summary>
 /// <remarks>
-/// Memory bound per method: roughly <c>(L3Entries + L2Entries × threads that called it) ×
-/// (MaxKeyBytes + result size + ~64 bytes)</c>. L2 slots only reference entries that also were in
-/// the L3 when inserted, so in practice the L3 term dominates.
+/// Memory bound per method: <see cref="MaxTableBytes"/> over the keys, buffer copies and results the shared table
+/// holds (an estimate of their heap size), and process-wide <c>Kcr.MaxTotalBytes</c>. A per-thread L2 slot only
+/// references entries of the shared table; an entry evicted from it is cleared from every thread's L2.
 /// </remarks>
 public sealed class KcrOptions
 {
@@ -22,6 +22,9 @@ public sealed class KcrOptions
 
     /// <summary>Default shared L3 size (4096 entries, 4-way set-associative).</summary>
     public const int DefaultL3Entries = 4096;
+
+    /// <summary>Default byte budget of one table (16 MiB).</summary>
+    public const long DefaultMaxTableBytes = 16L << 20;
 
     /// <summary>Associativity of the shared L3.</summary>
     public const int L3Ways = 4;
@@ -41,6 +44,15 @@ public sealed class KcrOptions
     /// <summary>Entries in the shared set-associative L3.</summary>
     public int L3Entries { get; init; } = DefaultL3Entries;
 
+    /// <summary>Byte budget of the table's entries (keys, buffer copies, results); the oldest are evicted past it.</summary>
+    public long MaxTableBytes { get; init; } = DefaultMaxTableBytes;
+
+    /// <summary>
+    /// Whether the runtime measures, while it learns, the body's cost and the hit rate, and switches a table that does
+    /// not pay to <see cref="LearningState.Unprofitable"/> (the wrapper then calls the original directly).
+    /// </summary>
+    public bool CheckProfit { get; init; } = true;
+
     /// <summary>
     /// Builds options from the weaver-visible integers of a <see cref="MemoizeAttribute"/>; any
     /// negative argument selects the default. This is the call the weaver emits, so that it never
@@ -50,10 +62,14 @@ public sealed class KcrOptions
     /// <param name="maxKeyBytes">See <see cref="MaxKeyBytes"/>.</param>
     /// <param name="l2Entries">See <see cref="L2Entries"/>.</param>
     /// <param name="l3Entries">See <see cref="L3Entries"/>.</param>
+    /// <param name="maxTableKilobytes">See <see cref="MaxTableBytes"/>, in KiB.</param>
+    /// <param name="checkProfit">See <see cref="CheckProfit"/>: 0 off, positive on.</param>
     /// <returns>The options; <see cref="Default"/> when every argument is negative.</returns>
-    public static KcrOptions Create(int learningConfirmations, int maxKeyBytes, int l2Entries, int l3Entries)
+    public static KcrOptions Create(int learningConfirmations, int maxKeyBytes, int l2Entries, int l3Entries,
+        int maxTableKilobytes, int checkProfit)
     {
-        if (learningConfirmations < 0 && maxKeyBytes < 0 && l2Entries < 0 && l3Entries < 0)
+        if (learningConfirmations < 0 && maxKeyBytes < 0 && l2Entries < 0 && l3Entries < 0 && maxTableKilobytes < 0
+            && checkProfit < 0)
         {
             return Default;
         }
@@ -64,6 +80,8 @@ public sealed class KcrOptions
             MaxKeyBytes = maxKeyBytes < 0 ? DefaultMaxKeyBytes : maxKeyBytes,
             L2Entries = l2Entries < 0 ? DefaultL2Entries : l2Entries,
             L3Entries = l3Entries < 0 ? DefaultL3Entries : l3Entries,
+            MaxTableBytes = maxTableKilobytes < 0 ? DefaultMaxTableBytes : (long)maxTableKilobytes << 10,
+            CheckProfit = checkProfit != 0,
         };
     }
 
@@ -73,6 +91,11 @@ public sealed class KcrOptions
         if (MaxKeyBytes < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxKeyBytes), MaxKeyBytes, $"KCR: MaxKeyBytes for {methodName} must be at least 1.");
+        }
+
+        if (MaxTableBytes < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxTableBytes), MaxTableBytes, $"KCR: MaxTableBytes for {methodName} must be positive.");
         }
 
         if (L2Entries < 1 || L2Entries > 1 << 20)

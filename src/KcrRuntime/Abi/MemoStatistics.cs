@@ -1,44 +1,45 @@
 namespace KcrRuntime;
 
 /// <summary>A snapshot of one memoized method's counters (the counterpart of KCR's debugfs stats).</summary>
+/// <remarks>Calls are counted while the table serves or learns; once KCR is off, or the table is nondeterministic
+/// or unprofitable, the wrapper calls the original at the cost of one load and branch and counts nothing.</remarks>
 /// <param name="MethodName">The name the table was registered under.</param>
-/// <param name="State">Determinism learning state.</param>
-/// <param name="Calls">Calls made while KCR was enabled.</param>
+/// <param name="State">Learning state.</param>
 /// <param name="L2Hits">Calls served from the calling thread's L2.</param>
 /// <param name="L3Hits">Calls served from the shared L3 (and promoted to L2).</param>
-/// <param name="Misses">Calls in the serving state that found no entry and ran the original.</param>
-/// <param name="LearningCalls">Calls that ran the original because the method was still learning.</param>
-/// <param name="Bypassed">Calls that ran the original because the method is nondeterministic.</param>
-/// <param name="Uncacheable">Calls whose key exceeded <see cref="KcrOptions.MaxKeyBytes"/>.</param>
+/// <param name="Misses">Calls whose key had no entry; they ran the original and inserted its result.</param>
+/// <param name="LearningCalls">Calls whose key was not confirmed yet; they ran the original and compared results.</param>
+/// <param name="Uncacheable">Calls whose buffers exceeded <see cref="KcrOptions.MaxKeyBytes"/> or whose entry did not
+/// fit the budgets.</param>
 /// <param name="Inserts">Entries written to the cache.</param>
-/// <param name="L2Evictions">Live L2 entries replaced by another key.</param>
-/// <param name="L3Evictions">Live L3 entries replaced by another key.</param>
-/// <param name="Invalidations">Times the table was invalidated (API, static dependency or InvalidateAll).</param>
-/// <param name="Confirmations">Equal results observed for equal keys during learning.</param>
-/// <param name="Epoch">Current invalidation epoch; entries of older epochs are dead.</param>
+/// <param name="Evictions">Live entries evicted (set conflict or byte budget); their per-thread copies go with them.</param>
+/// <param name="Invalidations">Times the table was invalidated.</param>
+/// <param name="Confirmations">Equal results observed for equal keys while learning.</param>
+/// <param name="Epoch">Current invalidation epoch.</param>
+/// <param name="Bytes">Estimated heap bytes of the entries the table holds.</param>
+/// <param name="BodyNanoseconds">Mean measured duration of the original (sampled while learning and on misses).</param>
 public readonly record struct MemoStatistics(
     string MethodName,
     LearningState State,
-    long Calls,
     long L2Hits,
     long L3Hits,
     long Misses,
     long LearningCalls,
-    long Bypassed,
     long Uncacheable,
     long Inserts,
-    long L2Evictions,
-    long L3Evictions,
+    long Evictions,
     long Invalidations,
     long Confirmations,
-    long Epoch)
+    long Epoch,
+    long Bytes,
+    double BodyNanoseconds)
 {
+    /// <summary>Calls counted: hits, misses, learning calls and uncacheable calls.</summary>
+    public long Calls => L2Hits + L3Hits + Misses + LearningCalls + Uncacheable;
+
     /// <summary>All hits, L2 and L3.</summary>
     public long Hits => L2Hits + L3Hits;
 
-    /// <summary>Live entries evicted from either tier.</summary>
-    public long Evictions => L2Evictions + L3Evictions;
-
-    /// <summary>Fraction of calls served from the cache, 0 when there were no calls.</summary>
+    /// <summary>Fraction of counted calls served from the cache, 0 when there were none.</summary>
     public double HitRate => Calls == 0 ? 0 : (double)Hits / Calls;
 }

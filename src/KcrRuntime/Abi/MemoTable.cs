@@ -1,27 +1,36 @@
+using System.Diagnostics;
+
 namespace KcrRuntime;
 
 /// <summary>
-/// The type-independent half of a memoized method's cache: identity, options, learning state,
-/// invalidation epoch, static dependencies and statistics. See <see cref="MemoTable{T}"/> for
-/// the calls woven code makes.
+/// The type-independent half of a memoized method's cache: identity, options, the stamp, learning and profit state,
+/// byte accounting and statistics. See <see cref="MemoTable{TKey, TResult}"/> for the calls woven code makes.
 /// </summary>
 /// <remarks>
-/// Invalidation is O(1) for readers: every entry carries the epoch it was computed in, a hit
-/// requires the entry's epoch to equal the table's current one, and invalidating just increments
-/// the epoch. Old entries are never served again and are overwritten as slots are reused.
+/// <para>The stamp is one word: the table's number (bits 40-62; bit 63 marks entries that still learn), its invalidation epoch (bits 1-39) and whether it
+/// serves (bit 0: KCR enabled, not nondeterministic, not unprofitable). An entry carries the stamp it was confirmed
+/// under, so a hit is one compare of the entry's stamp with the table's: switching off, condemning, invalidating
+/// and evicting each make that compare fail, with no other check on the hit path.</para>
 /// </remarks>
 public abstract class MemoTable
 {
-    private readonly object _countersLock = new();
-    private ThreadCounters[] _allCounters = [];
+    private const int EpochShift = 1;
+    private const long EpochMask = (1L << 39) - 1;
+
+    private protected readonly object Sync = new();
+    internal long StampWord;
     private long _epoch;
-    private int _state;
+    private bool _nondeterministic;
+    private bool _unprofitable;
+    private long _confirmedKeys;
     private long _confirmations;
     private long _invalidations;
+    private long _evictions;
+    private long _bytes;
+    private long _bodyTicks;
+    private long _bodySamples;
+    private SlotCounters _retired;
 
-    /// <summary>Initialises and validates the shared part of a table.</summary>
-    /// <param name="methodName">Stable method identity, e.g. <c>Ns.Type::Checksum(System.Byte[],System.Int32)</c>.</param>
-    /// <param name="options">Cache options; null means <see cref="KcrOptions.Default"/>.</param>
     private protected MemoTable(string methodName, KcrOptions? options)
     {
         ArgumentException.ThrowIfNullOrEmpty(methodName);
@@ -29,10 +38,11 @@ public abstract class MemoTable
         options.Validate(methodName);
         MethodName = methodName;
         Options = options;
-        MaxKeyBytes = options.MaxKeyBytes;
-        _state = options.LearningConfirmations == 0 ? (int)LearningState.Serving : (int)LearningState.Learning;
         Id = TableRegistry.NextId();
     }
+
+    /// <summary>Releases the table's share of the process-wide budget when a collectible module's table goes.</summary>
+    ~MemoTable() => MemoBudget.Release(Volatile.Read(ref _bytes));
 
     /// <summary>The name the table was registered under.</summary>
     public string MethodName { get; }
@@ -40,81 +50,128 @@ public abstract class MemoTable
     /// <summary>The options the table was created with.</summary>
     public KcrOptions Options { get; }
 
-    /// <summary>Current determinism learning state.</summary>
-    public LearningState State => (LearningState)Volatile.Read(ref _state);
+    /// <summary>Current learning state.</summary>
+    public LearningState State =>
+        Volatile.Read(ref _nondeterministic) ? LearningState.Nondeterministic
+        : Volatile.Read(ref _unprofitable) ? LearningState.Unprofitable
+        : Volatile.Read(ref _confirmedKeys) > 0 || Options.LearningConfirmations == 0 ? LearningState.Serving
+        : LearningState.Learning;
 
     /// <summary>Current invalidation epoch (starts at 0, +1 per invalidation).</summary>
     public long Epoch => Volatile.Read(ref _epoch);
 
-    /// <summary>Process-wide table number, used to find this table's per-thread slot.</summary>
+    /// <summary>Process-wide table number, part of the stamp (so a slot of another table never hits).</summary>
     internal int Id { get; }
 
-    /// <summary>Copy of <see cref="KcrOptions.MaxKeyBytes"/> read by <see cref="KeyBuilder"/>.</summary>
-    internal int MaxKeyBytes { get; }
-
-    /// <summary>Test hook: replaces XxHash3 for this table (e.g. by a constant to force collisions).</summary>
-    internal FingerprintFunction? FingerprintOverride { get; set; }
-
-    /// <summary>True once the method was caught giving different results for equal keys.</summary>
-    internal bool IsNondeterministic => Volatile.Read(ref _state) == (int)LearningState.Nondeterministic;
+    /// <summary>Bytes the table's entries hold (estimate of their heap size).</summary>
+    internal long Bytes => Volatile.Read(ref _bytes);
 
     /// <summary>Makes every cached result of this method unreachable, in O(1).</summary>
     public void Invalidate()
     {
-        Interlocked.Increment(ref _epoch);
-        Interlocked.Increment(ref _invalidations);
+        lock (Sync)
+        {
+            _epoch++;
+            _invalidations++;
+            RefreshStamp();
+        }
     }
 
     /// <summary>
     /// Declares that the method reads the static field <paramref name="staticFieldName"/>, so that
-    /// <see cref="Memo.InvalidateDependents"/> (called by guard-woven code after it writes that field)
-    /// invalidates this table. Call it right after creating the table.
+    /// <see cref="Memo.InvalidateDependents"/> (called by woven code after it writes that field) invalidates this table.
     /// </summary>
-    /// <param name="staticFieldName">Field identity agreed between the weavers; we recommend Cecil's
-    /// <c>FieldReference.FullName</c>, e.g. <c>System.Int32 Ns.Type::field</c>.</param>
+    /// <param name="staticFieldName">Field identity, Cecil's <c>FieldReference.FullName</c> of the definition.</param>
     public void DependsOn(string staticFieldName) => StaticDependencies.Get(staticFieldName).Add(this);
 
     /// <summary>Reads all counters into a snapshot (sums every thread's counters; slightly racy, never torn).</summary>
     /// <returns>The snapshot.</returns>
     public MemoStatistics GetStatistics()
     {
-        long calls = 0, l2 = 0, l3 = 0, misses = 0, learning = 0, bypassed = 0, uncacheable = 0, inserts = 0, l2Ev = 0, l3Ev = 0;
-        foreach (ThreadCounters c in Volatile.Read(ref _allCounters))
+        SlotCounters c;
+        lock (Sync)
         {
-            calls += Volatile.Read(ref c.Calls);
-            l2 += Volatile.Read(ref c.L2Hits);
-            l3 += Volatile.Read(ref c.L3Hits);
-            misses += Volatile.Read(ref c.Misses);
-            learning += Volatile.Read(ref c.LearningCalls);
-            bypassed += Volatile.Read(ref c.Bypassed);
-            uncacheable += Volatile.Read(ref c.Uncacheable);
-            inserts += Volatile.Read(ref c.Inserts);
-            l2Ev += Volatile.Read(ref c.L2Evictions);
-            l3Ev += Volatile.Read(ref c.L3Evictions);
+            c = _retired;
         }
 
-        return new MemoStatistics(MethodName, State, calls, l2, l3, misses, learning, bypassed, uncacheable, inserts, l2Ev, l3Ev,
-            Volatile.Read(ref _invalidations), Volatile.Read(ref _confirmations), Epoch);
+        SumLiveSlots(ref c);
+        long samples = Volatile.Read(ref _bodySamples);
+        double bodyNs = samples == 0 ? 0 : Volatile.Read(ref _bodyTicks) * (1e9 / Stopwatch.Frequency) / samples;
+        return new MemoStatistics(MethodName, State, c.L2Hits, c.L3Hits, c.Misses, c.LearningCalls, c.Uncacheable,
+            c.Inserts, Volatile.Read(ref _evictions), Volatile.Read(ref _invalidations), Volatile.Read(ref _confirmations),
+            Epoch, Bytes, Math.Max(0, bodyNs - MemoProfit.TimerNanoseconds));
     }
 
-    /// <summary>Records that the thread owning <paramref name="counters"/> started using this table.</summary>
-    private protected void TrackCounters(ThreadCounters counters)
+    /// <summary>Recomputes the stamp from the switch, the state and the epoch (under <see cref="Sync"/>).</summary>
+    internal void RefreshStamp()
     {
-        lock (_countersLock)
+        lock (Sync)
         {
-            Volatile.Write(ref _allCounters, [.. _allCounters, counters]);
+            bool active = KcrSwitch.Enabled && !_nondeterministic && !_unprofitable;
+            Volatile.Write(ref StampWord, ((long)(Id & 0x7FFFFF) << 40) | ((_epoch & EpochMask) << EpochShift) | (active ? 1L : 0L));
         }
     }
 
-    /// <summary>Counts one more equal result; switches to serving once there are enough.</summary>
-    private protected void Confirm()
+    /// <summary>Adds a finished thread's counters to the table's own.</summary>
+    internal void Retire(in SlotCounters counters)
     {
-        if (Interlocked.Increment(ref _confirmations) >= Options.LearningConfirmations)
+        lock (Sync)
         {
-            Interlocked.CompareExchange(ref _state, (int)LearningState.Serving, (int)LearningState.Learning);
+            _retired.Add(in counters);
         }
     }
 
-    /// <summary>Marks the method nondeterministic for good.</summary>
-    private protected void Condemn() => Volatile.Write(ref _state, (int)LearningState.Nondeterministic);
+    private protected abstract void SumLiveSlots(ref SlotCounters total);
+
+    /// <summary>A key reached its confirmations: the table serves (it may have served already, for other keys).</summary>
+    private protected void Confirmed(bool keyDone)
+    {
+        Interlocked.Increment(ref _confirmations);
+        if (keyDone)
+        {
+            Interlocked.Increment(ref _confirmedKeys);
+        }
+    }
+
+    /// <summary>Equal keys gave different results: never serve again.</summary>
+    private protected void Condemn()
+    {
+        lock (Sync)
+        {
+            _nondeterministic = true;
+            RefreshStamp();
+        }
+    }
+
+    private protected void MarkUnprofitable()
+    {
+        lock (Sync)
+        {
+            _unprofitable = true;
+            RefreshStamp();
+        }
+    }
+
+    /// <summary>Accounts <paramref name="bytes"/> more to this table (the caller checked the budgets).</summary>
+    private protected void AddBytes(long bytes) => Interlocked.Add(ref _bytes, bytes);
+
+    /// <summary>Releases an entry's bytes; <paramref name="live"/> when it was a live entry evicted for room.</summary>
+    private protected void ReleaseBytes(long bytes, bool live)
+    {
+        Interlocked.Add(ref _bytes, -bytes);
+        MemoBudget.Release(bytes);
+        if (live)
+        {
+            Interlocked.Increment(ref _evictions);
+        }
+    }
+
+    /// <summary>Adds one measured body duration (Stopwatch ticks).</summary>
+    private protected void SampleBody(long ticks)
+    {
+        Interlocked.Add(ref _bodyTicks, ticks);
+        Interlocked.Increment(ref _bodySamples);
+    }
+
+    private protected long BodySamples => Volatile.Read(ref _bodySamples);
 }

@@ -34,4 +34,13 @@ public sealed class MemoizeAttribute : Attribute
 
     /// <summary>Entries of the shared L3; <c>-1</c> (the default) means <see cref="KcrOptions.DefaultL3Entries"/>.</summary>
     public int L3Entries { get; set; } = -1;
+
+    /// <summary>Byte budget of the table in KiB; <c>-1</c> (the default) means <see cref="KcrOptions.DefaultMaxTableBytes"/>.</summary>
+    public int MaxTableKilobytes { get; set; } = -1;
+
+    /// <summary>
+    /// Whether the runtime may switch a table that does not pay to <see cref="LearningState.Unprofitable"/>
+    /// (default true; <see cref="KcrOptions.CheckProfit"/>).
+    /// </summary>
+    public bool CheckProfit { get; set; } = true;
 }

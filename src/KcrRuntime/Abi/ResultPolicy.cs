@@ -32,6 +32,14 @@ internal abstract class ResultPolicy<T>
     /// <summary>Returns a copy that nobody else references (identity when values are not copied).</summary>
     internal virtual T Copy(T value) => value;
 
+    /// <summary>Heap bytes a stored result holds beyond the entry itself (an estimate for the byte budgets).</summary>
+    internal virtual long HeapBytes(T value) => value switch
+    {
+        null => 0,
+        string text => 22 + (2L * text.Length),
+        _ => RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? 64 : 0,
+    };
+
     /// <summary>Equality used by determinism learning.</summary>
     internal abstract bool AreEqual(T left, T right);
 }
@@ -61,6 +69,8 @@ internal sealed class ArrayResultPolicy<TElement> : ResultPolicy<TElement[]?>
     internal override bool CopiesValues => true;
 
     internal override TElement[]? Copy(TElement[]? value) => value is null ? null : (TElement[])value.Clone();
+
+    internal override long HeapBytes(TElement[]? value) => value is null ? 0 : 24 + ((long)value.Length * Unsafe.SizeOf<TElement>());
 
     internal override bool AreEqual(TElement[]? left, TElement[]? right)
     {

@@ -15,7 +15,7 @@ namespace KcrRuntime;
 public sealed class StaticDependency
 {
     private readonly object _lock = new();
-    private MemoTable[] _dependents = [];
+    private WeakReference<MemoTable>[] _dependents = []; // weak: a collectible module's tables must not stay rooted
 
     internal StaticDependency(string staticFieldName) => StaticFieldName = staticFieldName;
 
@@ -23,14 +23,17 @@ public sealed class StaticDependency
     public string StaticFieldName { get; }
 
     /// <summary>Number of tables that declared they read the field.</summary>
-    public int DependentCount => Volatile.Read(ref _dependents).Length;
+    public int DependentCount => Volatile.Read(ref _dependents).Count(r => r.TryGetTarget(out _));
 
     /// <summary>Invalidates every table that read the field: one epoch increment per table.</summary>
     public void Invalidate()
     {
-        foreach (MemoTable table in Volatile.Read(ref _dependents))
+        foreach (WeakReference<MemoTable> reference in Volatile.Read(ref _dependents))
         {
-            table.Invalidate();
+            if (reference.TryGetTarget(out MemoTable? table))
+            {
+                table.Invalidate();
+            }
         }
     }
 
@@ -38,9 +41,10 @@ public sealed class StaticDependency
     {
         lock (_lock)
         {
-            if (Array.IndexOf(_dependents, table) < 0)
+            if (!_dependents.Any(r => r.TryGetTarget(out MemoTable? t) && ReferenceEquals(t, table)))
             {
-                Volatile.Write(ref _dependents, [.. _dependents, table]);
+                Volatile.Write(ref _dependents,
+                    [.. _dependents.Where(r => r.TryGetTarget(out _)), new WeakReference<MemoTable>(table)]);
             }
         }
     }

@@ -1,16 +1,38 @@
 namespace KcrRuntime;
 
 /// <summary>
-/// All tables created in the process, as a copy-on-write array: registration is rare (once per
-/// memoized method), enumeration for statistics and InvalidateAll takes no lock.
+/// All live tables, held weakly: a table belongs to its module (a static field of the module's type), so a module
+/// unloaded from a collectible context takes its tables with it. Registration is rare (once per memoized method);
+/// enumeration for statistics, metrics, the switch and InvalidateAll takes a snapshot and prunes dead entries.
 /// </summary>
 internal static class TableRegistry
 {
     private static readonly object s_lock = new();
-    private static MemoTable[] s_tables = [];
+    private static WeakReference<MemoTable>[] s_tables = [];
     private static int s_nextId = -1;
 
-    internal static MemoTable[] Snapshot => Volatile.Read(ref s_tables);
+    internal static MemoTable[] Snapshot
+    {
+        get
+        {
+            WeakReference<MemoTable>[] references = Volatile.Read(ref s_tables);
+            var live = new List<MemoTable>(references.Length);
+            foreach (WeakReference<MemoTable> reference in references)
+            {
+                if (reference.TryGetTarget(out MemoTable? table))
+                {
+                    live.Add(table);
+                }
+            }
+
+            if (live.Count < references.Length)
+            {
+                Prune();
+            }
+
+            return live.ToArray();
+        }
+    }
 
     internal static int NextId() => Interlocked.Increment(ref s_nextId);
 
@@ -19,7 +41,7 @@ internal static class TableRegistry
         KcrMetrics.EnsureCreated();
         lock (s_lock)
         {
-            Volatile.Write(ref s_tables, [.. s_tables, table]);
+            Volatile.Write(ref s_tables, [.. s_tables.Where(r => r.TryGetTarget(out _)), new WeakReference<MemoTable>(table)]);
         }
     }
 
@@ -27,15 +49,19 @@ internal static class TableRegistry
     {
         lock (s_lock)
         {
-            int index = Array.IndexOf(s_tables, table);
-            if (index < 0)
-            {
-                return false;
-            }
+            WeakReference<MemoTable>[] kept =
+                [.. s_tables.Where(r => r.TryGetTarget(out MemoTable? t) && !ReferenceEquals(t, table))];
+            bool removed = kept.Length < s_tables.Count(r => r.TryGetTarget(out _));
+            Volatile.Write(ref s_tables, kept);
+            return removed;
+        }
+    }
 
-            MemoTable[] tables = [.. s_tables];
-            Volatile.Write(ref s_tables, [.. tables[..index], .. tables[(index + 1)..]]);
-            return true;
+    private static void Prune()
+    {
+        lock (s_lock)
+        {
+            Volatile.Write(ref s_tables, [.. s_tables.Where(r => r.TryGetTarget(out _))]);
         }
     }
 }

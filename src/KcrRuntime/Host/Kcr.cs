@@ -3,7 +3,7 @@ namespace KcrRuntime;
 /// <summary>
 /// The host's control of the KCR runtime: the on/off switch, table registration, invalidation and statistics.
 /// Woven modules never reach this class (the weaver and the load-time verifier refuse any reference to this
-/// assembly); their wrappers call the ABI in KcrRuntime.Abi (<see cref="Memo"/>, <see cref="MemoTable{T}"/>).
+/// assembly); their wrappers call the ABI in KcrRuntime.Abi (<see cref="Memo"/>, <see cref="MemoTable{TKey, TResult}"/>).
 /// </summary>
 public static class Kcr
 {
@@ -12,10 +12,9 @@ public static class Kcr
 
     /// <summary>
     /// Global switch, initialised once from the <c>KCR_ENABLE</c> environment variable ("0",
-    /// "false", "off" or "no" disable; default on). When off, <see cref="KeyBuilder"/> records
-    /// nothing, <see cref="MemoTable{T}.TryGet"/> returns false and <see cref="MemoTable{T}.Offer"/>
-    /// returns at once, so a wrapped method costs a few branches over the original. Entries cached
-    /// before switching off stay valid (invalidations are still applied while off).
+    /// "false", "off" or "no" disable; default on). Folded into every table's stamp: while off, a wrapper
+    /// loads the stamp, sees it inactive and calls the original. Entries cached before switching off stay valid
+    /// (invalidations are still applied while off).
     /// </summary>
     public static bool Enabled
     {
@@ -23,16 +22,35 @@ public static class Kcr
         set => KcrSwitch.Enabled = value;
     }
 
-    /// <summary>All registered tables.</summary>
+    /// <summary>
+    /// Process-wide byte budget over every table's entries (default 256 MiB); a table over it evicts its own
+    /// entries to insert, and stops inserting when it has none left.
+    /// </summary>
+    public static long MaxTotalBytes
+    {
+        get => Volatile.Read(ref MemoBudget.MaxTotalBytes);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            Volatile.Write(ref MemoBudget.MaxTotalBytes, value);
+        }
+    }
+
+    /// <summary>Bytes all tables hold now (estimate).</summary>
+    public static long TotalBytes => MemoBudget.Total;
+
+    /// <summary>All live tables (held weakly: an unloaded module's tables leave with it).</summary>
     public static IReadOnlyList<MemoTable> Tables => TableRegistry.Snapshot;
 
-    /// <summary>Creates and registers a table; same as <c>new MemoTable&lt;T&gt;(methodName, options)</c>.</summary>
-    /// <typeparam name="T">Result type of the memoized method.</typeparam>
+    /// <summary>Creates and registers a table; same as <c>new MemoTable&lt;TKey, TResult&gt;(methodName, options)</c>.</summary>
+    /// <typeparam name="TKey">The scalar key (a <see cref="MemoKey{T1}"/>).</typeparam>
+    /// <typeparam name="TResult">Result type of the memoized method.</typeparam>
     /// <param name="methodName">Stable method identity, e.g. <c>Ns.Type::Checksum(System.Byte[],System.Int32)</c>.</param>
     /// <param name="options">Options, or null for defaults.</param>
     /// <returns>The new table.</returns>
-    /// <exception cref="NotSupportedException">When <typeparamref name="T"/> cannot be cached safely.</exception>
-    public static MemoTable<T> Register<T>(string methodName, KcrOptions? options = null) => new(methodName, options);
+    /// <exception cref="NotSupportedException">When <typeparamref name="TResult"/> cannot be cached safely.</exception>
+    public static MemoTable<TKey, TResult> Register<TKey, TResult>(string methodName, KcrOptions? options = null)
+        where TKey : unmanaged => new(methodName, options);
 
     /// <summary>Removes a table from statistics and name-based invalidation (e.g. when a collectible context unloads).</summary>
     /// <param name="table">The table.</param>

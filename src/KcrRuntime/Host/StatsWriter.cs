@@ -9,7 +9,7 @@ internal static class StatsWriter
     {
         ArgumentNullException.ThrowIfNull(writer);
         CultureInfo c = CultureInfo.InvariantCulture;
-        writer.WriteLine(string.Create(c, $"kcr: enabled={(enabled ? 1 : 0)} tables={tables.Count}"));
+        writer.WriteLine(string.Create(c, $"kcr: enabled={(enabled ? 1 : 0)} tables={tables.Count} bytes={MemoBudget.Total}"));
         foreach (MemoTable table in tables)
         {
             MemoStatistics s = table.GetStatistics();
@@ -21,10 +21,11 @@ internal static class StatsWriter
             writer.WriteLine(string.Create(c, $"  l3_hits: {s.L3Hits}"));
             writer.WriteLine(string.Create(c, $"  misses: {s.Misses}"));
             writer.WriteLine(string.Create(c, $"  learning_calls: {s.LearningCalls}"));
-            writer.WriteLine(string.Create(c, $"  bypassed: {s.Bypassed}"));
             writer.WriteLine(string.Create(c, $"  uncacheable: {s.Uncacheable}"));
             writer.WriteLine(string.Create(c, $"  inserts: {s.Inserts}"));
-            writer.WriteLine(string.Create(c, $"  evictions: {s.Evictions} (l2 {s.L2Evictions}, l3 {s.L3Evictions})"));
+            writer.WriteLine(string.Create(c, $"  evictions: {s.Evictions}"));
+            writer.WriteLine(string.Create(c, $"  bytes: {s.Bytes}"));
+            writer.WriteLine(string.Create(c, $"  body_ns: {s.BodyNanoseconds:0.0}"));
             writer.WriteLine(string.Create(c, $"  invalidations: {s.Invalidations}"));
             writer.WriteLine(string.Create(c, $"  confirmations: {s.Confirmations}"));
             writer.WriteLine(string.Create(c, $"  hit_rate: {s.HitRate:0.0000}"));
@@ -35,6 +36,7 @@ internal static class StatsWriter
     {
         LearningState.Learning => "learning",
         LearningState.Serving => "serving",
+        LearningState.Unprofitable => "unprofitable",
         _ => "nondeterministic",
     };
 }

@@ -216,16 +216,19 @@ public class VerifierTests
         var edited = Edit(build.WovenPath, "memo-forged", module =>
         {
             var type = module.GetTypes().Single(t => t.Name == "Kernels");
-            var table = type.Fields.Single(f => f.Name.StartsWith("__kcr_", StringComparison.Ordinal));
+            var table = type.Fields.Single(f => f.Name.StartsWith("__kcr_", StringComparison.Ordinal) && !f.Name.StartsWith("__kcr_slot_", StringComparison.Ordinal));
             var elsewhere = new FieldDefinition("Elsewhere", FieldAttributes.Public | FieldAttributes.Static, table.FieldType);
             type.Fields.Add(elsewhere);
             var wrapper = type.Methods.Single(m => m.Name == "Mix");
-            var load = wrapper.Body.Instructions.First(i => i.OpCode.Code == Code.Callvirt && ((MethodReference)i.Operand).Name == "TryGet").Previous.Previous.Previous;
+            var tryGet = wrapper.Body.Instructions.First(i => i.OpCode.Code == Code.Call && ((MethodReference)i.Operand).Name == "TryGet");
+            var load = tryGet;
+            for (int n = ((MethodReference)tryGet.Operand).Parameters.Count; n >= 0; n--) load = load.Previous; // the receiver
+            Assert.Equal(Code.Ldsfld, load.OpCode.Code);
             load.Operand = elsewhere;
         });
         var result = Verify(edited);
         Assert.False(result.Accepted);
-        var error = Assert.Single(result.Errors, e => e.Rule == "memo-forged" && e.Message.Contains("(TryGet)"));
+        var error = Assert.Single(result.Errors, e => e.Rule == "memo-forged" && e.Message.Contains("(TableUse)"));
         Assert.EndsWith("Kernels::Mix", error.Method);
         Assert.All(result.Errors, e => Assert.Equal("memo-forged", e.Rule));
     }

@@ -35,12 +35,12 @@ public enum AbiRole
 }
 
 /// <summary>One ABI member: its declaring type, its metadata name (<c>.ctor</c> for constructors) and its role.</summary>
-/// <param name="DeclaringType">The type that declares it (open generic for <c>MemoTable&lt;T&gt;</c>).</param>
+/// <param name="DeclaringType">The type that declares it (open generic for <c>MemoTable&lt;TKey, TResult&gt;</c>).</param>
 /// <param name="Name">The member's metadata name, or null for the type itself.</param>
 /// <param name="Role">What woven code uses it for.</param>
 public sealed record AbiMember(Type DeclaringType, string? Name, AbiRole Role)
 {
-    /// <summary>The declaring type's metadata full name (<c>KcrRuntime.MemoTable`1</c>).</summary>
+    /// <summary>The declaring type's metadata full name (<c>KcrRuntime.MemoTable`2</c>).</summary>
     public string TypeName => DeclaringType.FullName!;
 }
 
@@ -99,21 +99,29 @@ public static class AbiDescriptor
 
         new(typeof(Memo), null, AbiRole.Type),
         new(typeof(MemoTable), null, AbiRole.Type),
-        new(typeof(MemoTable<>), null, AbiRole.Type),
-        new(typeof(KeyBuilder), null, AbiRole.Type),
+        new(typeof(MemoTable<,>), null, AbiRole.Type),
+        new(typeof(MemoSlot<,>), null, AbiRole.Type),
+        new(typeof(MemoMiss), null, AbiRole.Type),
+        new(typeof(MemoKey<>), null, AbiRole.Type),
+        new(typeof(MemoKey<,>), null, AbiRole.Type),
+        new(typeof(MemoKey<,,>), null, AbiRole.Type),
+        new(typeof(MemoKey<,,,>), null, AbiRole.Type),
+        new(typeof(MemoBuffer), null, AbiRole.Type),
         new(typeof(KcrOptions), null, AbiRole.Type),
         new(typeof(Memo), nameof(Memo.InvalidateDependents), AbiRole.Memoization),
         new(typeof(KcrOptions), nameof(KcrOptions.Create), AbiRole.Memoization),
         new(typeof(MemoTable), nameof(MemoTable.DependsOn), AbiRole.Memoization),
-        new(typeof(MemoTable<>), ConstructorInfo.ConstructorName, AbiRole.Memoization),
-        new(typeof(MemoTable<>), nameof(MemoTable<int>.TryGet), AbiRole.Memoization),
-        new(typeof(MemoTable<>), nameof(MemoTable<int>.Offer), AbiRole.Memoization),
-        new(typeof(KeyBuilder), ConstructorInfo.ConstructorName, AbiRole.Memoization),
-        new(typeof(KeyBuilder), nameof(KeyBuilder.Add), AbiRole.Memoization),
-        new(typeof(KeyBuilder), nameof(KeyBuilder.AddBlittable), AbiRole.Memoization),
-        new(typeof(KeyBuilder), nameof(KeyBuilder.AddBlittableSpan), AbiRole.Memoization),
-        new(typeof(KeyBuilder), nameof(KeyBuilder.AddBlittableArray), AbiRole.Memoization),
-        new(typeof(KeyBuilder), nameof(KeyBuilder.Dispose), AbiRole.Memoization),
+        new(typeof(MemoTable<,>), ConstructorInfo.ConstructorName, AbiRole.Memoization),
+        new(typeof(MemoTable<,>), "get_" + nameof(MemoTable<int, int>.IsActive), AbiRole.Memoization),
+        new(typeof(MemoTable<,>), nameof(MemoTable<int, int>.TryGet), AbiRole.Memoization),
+        new(typeof(MemoTable<,>), nameof(MemoTable<int, int>.CreateSlot), AbiRole.Memoization),
+        new(typeof(MemoTable<,>), nameof(MemoTable<int, int>.Lookup), AbiRole.Memoization),
+        new(typeof(MemoTable<,>), nameof(MemoTable<int, int>.Add), AbiRole.Memoization),
+        new(typeof(MemoKey<>), ConstructorInfo.ConstructorName, AbiRole.Memoization),
+        new(typeof(MemoKey<,>), ConstructorInfo.ConstructorName, AbiRole.Memoization),
+        new(typeof(MemoKey<,,>), ConstructorInfo.ConstructorName, AbiRole.Memoization),
+        new(typeof(MemoKey<,,,>), ConstructorInfo.ConstructorName, AbiRole.Memoization),
+        new(typeof(MemoBuffer), nameof(MemoBuffer.Of), AbiRole.Memoization),
 
         new(typeof(MemoizeAttribute), null, AbiRole.Annotation),
         new(typeof(MemoizeAttribute), ConstructorInfo.ConstructorName, AbiRole.Annotation),

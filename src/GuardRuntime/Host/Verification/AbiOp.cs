@@ -7,7 +7,12 @@ namespace GuardRuntime.Verification;
 internal enum AbiOp : byte
 {
     None, TypeOnly, StoreField, StoreStatic, StoreElement, StoreAddress, StoreElements, StoreSpan, StoreObject, Call, Register,
-    OptionsCreate, TableCtor, DependsOn, TryGet, Offer, KeyCtor, KeyUse, Invalidate, Annotation,
+    OptionsCreate, TableCtor, DependsOn,
+    /// <summary>MemoTable`2 IsActive/TryGet/CreateSlot/Lookup/Add: on the type's own table, arguments pushed by one load each.</summary>
+    TableUse,
+    /// <summary>A MemoKey constructor or MemoBuffer.Of: builds a key value or a read-only view of an argument; harmless anywhere.</summary>
+    MemoValue,
+    Invalidate, Annotation,
     /// <summary>Guard.Contain/ContainHandler/FaultAsyncVoid: wraps a delegate or completes an async void; harmless anywhere.</summary>
     Contain,
     /// <summary>A code-generation shim: checks at run time what generated or loaded code does; never skips a check.</summary>
@@ -41,13 +46,9 @@ internal static class AbiOps
         if (type == typeof(KcrOptions).FullName && member == nameof(KcrOptions.Create)) return AbiOp.OptionsCreate;
         if (type == typeof(MemoTable).FullName && member == nameof(MemoTable.DependsOn)) return AbiOp.DependsOn;
         if (type == typeof(Memo).FullName && member == nameof(Memo.InvalidateDependents)) return AbiOp.Invalidate;
-        if (type == typeof(MemoTable<>).FullName)
-            return member switch
-            {
-                ".ctor" => AbiOp.TableCtor, nameof(MemoTable<int>.TryGet) => AbiOp.TryGet,
-                nameof(MemoTable<int>.Offer) => AbiOp.Offer, _ => AbiOp.None,
-            };
-        if (type == typeof(KeyBuilder).FullName) return member == ".ctor" ? AbiOp.KeyCtor : AbiOp.KeyUse;
+        if (type == typeof(MemoTable<,>).FullName) return member == ".ctor" ? AbiOp.TableCtor : AbiOp.TableUse;
+        if (type == typeof(MemoBuffer).FullName || type.StartsWith(typeof(MemoKey<>).FullName![..^1], StringComparison.Ordinal))
+            return AbiOp.MemoValue;
         return AbiOp.None; // a member the descriptor lists but no rule places: refused wherever it appears
     }
 }

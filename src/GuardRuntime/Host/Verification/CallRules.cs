@@ -206,9 +206,8 @@ internal sealed partial class MethodVerifier
                 && index.OpOf(il.Arg[k - 1]) == AbiOp.OptionsCreate,
             AbiOp.DependsOn => isCctor && Is(k - 1, ILOpCode.Ldstr) && OwnTable(k - 2)
                 && dependsOn.Add(UserString(k - 1)) | true,
-            AbiOp.TryGet => Is(k - 1, ILOpCode.Ldloca) && Is(k - 2, ILOpCode.Ldloca) && OwnTable(k - 3),
-            AbiOp.Offer => Is(k - 1, ILOpCode.Ldloc) && Is(k - 2, ILOpCode.Ldloca) && OwnTable(k - 3),
-            AbiOp.KeyCtor => il.Op[k] == ILOpCode.Newobj && OwnTable(k - 1),
+            AbiOp.TableUse => il.Op[k] == ILOpCode.Call && TableUse(k),
+            AbiOp.MemoValue => true,
             AbiOp.Invalidate => Is(k - 1, ILOpCode.Ldstr),
             _ => false,
         };
@@ -219,6 +218,21 @@ internal sealed partial class MethodVerifier
                 (AbiOps.IsMemo(op)
                     ? " (a memo call must act on its own type's static initonly table, set up in the static constructor)." : "."));
         return ok;
+    }
+
+    // A call on a table: the receiver is this type's own table field and every argument is pushed by one load
+    // (the slot field, the key local or parameter, buffer views, result and miss locals). What a module could do
+    // with other arguments is act on its own cache only: results are served to the module's own code, and a slot of
+    // another table never hits (the table's number is part of every entry's stamp), so accepting any single loads is
+    // safe; the receiver rule keeps one table per method, set up once in the static constructor.
+    private bool TableUse(int k)
+    {
+        int n = index.Call(il.Arg[k]).Parameters;
+        for (int i = k - n; i < k; i++)
+            if (i <= 0 || il.Op[i] is not (ILOpCode.Ldsfld or ILOpCode.Ldloc or ILOpCode.Ldloca or ILOpCode.Ldarg
+                    or ILOpCode.Ldarga))
+                return false;
+        return OwnTable(k - n - 1);
     }
 
     private bool OwnTable(int i)

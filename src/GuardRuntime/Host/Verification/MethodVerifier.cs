@@ -38,8 +38,6 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
         if (consumed.Length < il.Count) consumed = new bool[il.Count * 2];
         else Array.Clear(consumed, 0, il.Count);
         Array.Clear(locals);
-        bool wrapper = false;
-        int keyUse = -1;
         for (int k = 0; k < il.Count; k++)
         {
             switch (il.Op[k])
@@ -60,10 +58,8 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
                 case ILOpCode.Call or ILOpCode.Callvirt or ILOpCode.Newobj:
                     var op = index.OpOf(il.Arg[k]);
                     if (op == AbiOp.None) ExternalCall(k);
-                    else if (op == AbiOp.KeyUse) keyUse = k;
                     else if (op == AbiOp.Contain) { } // containment can only add a handler, never skip a check
                     else if (op == AbiOp.CodeGeneration) { } // a shim checks generated or loaded code; it skips no check
-                    else if (op == AbiOp.TryGet) wrapper |= Memo(k, op);
                     else if (!AbiOps.IsCheck(op)) Memo(k, op);
                     break;
                 case ILOpCode.Ldftn or ILOpCode.Ldvirtftn: FunctionPointer(k); break;
@@ -78,8 +74,6 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
                 case ILOpCode.Ldloca: Local(il.Arg[k], AddressTaken); break;
             }
         }
-        if (keyUse >= 0 && !wrapper)
-            report.At(il.Offset[keyUse], "memo-forged", "A KeyBuilder member is called outside a memoizing wrapper.");
         for (int k = 0; k < il.Count; k++)
             if (il.Op[k] is ILOpCode.Call && AbiOps.IsCheck(index.OpOf(il.Arg[k])) && !consumed[k])
                 report.At(il.Offset[k], "abi-forged",
@@ -102,7 +96,7 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
             if (tableAssignments.GetValueOrDefault(table) != 1)
                 report.Module("memo-forged",
                     $"Memo table field {index.Reader.GetString(index.Reader.GetFieldDefinition(table).Name)} " +
-                    "must be assigned exactly once, in its type's static constructor, from new MemoTable<T>.");
+                    "must be assigned exactly once, in its type's static constructor, from new MemoTable<TKey, TResult>.");
     }
 
     private void Local(int l, int flag)

@@ -307,7 +307,7 @@ internal sealed class ModuleIndex
         }
     }
 
-    // static initonly MemoTable<T>: the only receiver the memoization ABI accepts.
+    // static initonly MemoTable<TKey, TResult>: the only receiver the memoization ABI accepts.
     private bool IsMemoTableField(FieldDefinition field)
     {
         const System.Reflection.FieldAttributes need = System.Reflection.FieldAttributes.Static | System.Reflection.FieldAttributes.InitOnly;
@@ -318,7 +318,7 @@ internal sealed class ModuleIndex
             || blob.ReadByte() != (byte)SignatureTypeKind.Class) return false;
         var type = blob.ReadTypeHandle();
         return ScopeOf(type) == AbiDescriptor.KcrAbiAssembly.GetName().Name
-            && TypeName(type) == typeof(KcrRuntime.MemoTable<>).FullName;
+            && TypeName(type) == typeof(KcrRuntime.MemoTable<,>).FullName;
     }
 }
 

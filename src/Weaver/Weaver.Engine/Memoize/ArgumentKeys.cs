@@ -4,47 +4,41 @@ using Weaver.Engine.Guards;
 
 namespace Weaver.Engine.Memoize;
 
-/// <summary>How one argument is added to the key (the table of <c>src/KcrRuntime/README.md</c>, section 3).</summary>
+/// <summary>How one argument enters the key (src/KcrRuntime/README.md, section 3).</summary>
 internal enum ArgumentKeyKind
 {
-    /// <summary><c>ldarg; call KeyBuilder::Add(X)</c> for a primitive, an enum (its underlying type), string, or a span/memory of bytes.</summary>
-    Add,
-    /// <summary><c>ldarg; call KeyBuilder::Add(X[])</c> for an array of primitives or of enums over them.</summary>
-    AddArray,
-    /// <summary><c>ldarga; call KeyBuilder::AddBlittable&lt;S&gt;(in S)</c> for an unmanaged struct.</summary>
-    Blittable,
-    /// <summary><c>ldarg; call KeyBuilder::AddBlittableArray&lt;S&gt;(S[])</c>.</summary>
-    BlittableArray,
-    /// <summary><c>ldarg; call KeyBuilder::AddBlittableSpan&lt;X&gt;(ReadOnlySpan&lt;X&gt;)</c>.</summary>
-    BlittableSpan,
-    /// <summary>
-    /// <c>Nullable&lt;S&gt;</c>: <c>Add(HasValue)</c>, then <see cref="ArgumentKey.Inner"/> over <c>GetValueOrDefault()</c>. The runtime's
-    /// <c>unmanaged</c> constraint (a <c>struct</c> constraint) excludes <c>Nullable&lt;T&gt;</c> from <c>AddBlittable</c>.
-    /// </summary>
+    /// <summary>One scalar of the <c>MemoKey</c>: a primitive, an enum (by its underlying type) or an unmanaged struct.</summary>
+    Scalar,
+    /// <summary><c>Nullable&lt;S&gt;</c>: two scalars, <c>HasValue</c> and <c>GetValueOrDefault()</c>.</summary>
     Nullable,
+    /// <summary>A buffer, hashed and compared in place (<c>MemoBuffer.Of</c>); arrays and strings add a null flag scalar.</summary>
+    Buffer,
 }
 
-/// <summary>The key plan of one parameter: which <c>KeyBuilder</c> call, and over which type.</summary>
-/// <param name="Kind">The call.</param>
-/// <param name="Type">The overload's parameter type (<see cref="ArgumentKeyKind.Add"/>), the array element type (<see cref="ArgumentKeyKind.AddArray"/>),
-/// or the generic argument (the other kinds). Names a primitive by its full name for the first two.</param>
-/// <param name="Inner">For <see cref="ArgumentKeyKind.Nullable"/>, the plan of the underlying value.</param>
-internal sealed record ArgumentKey(ArgumentKeyKind Kind, TypeReference Type, ArgumentKey? Inner = null);
+/// <summary>The kinds of buffer argument (<c>MemoBuffer.Of</c> overloads).</summary>
+internal enum BufferKind { Array, String, ReadOnlySpan, Span, ReadOnlyMemory, Memory }
 
-/// <summary>Chooses and emits the <c>KeyBuilder</c> call per parameter type.</summary>
+/// <summary>The key plan of one parameter.</summary>
+/// <param name="Kind">How it enters the key.</param>
+/// <param name="Type">The scalar's type (the underlying type of an enum), the nullable's value type, or the buffer's element type.</param>
+/// <param name="Buffer">For <see cref="ArgumentKeyKind.Buffer"/>, which kind.</param>
+internal sealed record ArgumentKey(ArgumentKeyKind Kind, TypeReference? Type, BufferKind Buffer = BufferKind.Array)
+{
+    /// <summary>Whether the argument is a buffer a callee could write through (array, span, memory).</summary>
+    public bool IsWritableBuffer => Kind == ArgumentKeyKind.Buffer && Buffer is BufferKind.Array or BufferKind.Span or BufferKind.Memory;
+}
+
+/// <summary>Chooses the key plan per parameter type and emits the scalars and buffer views.</summary>
 internal static class ArgumentKeys
 {
-    // The primitives with Add(X) overloads; those marked true also have Add(X[]).
-    private static readonly Dictionary<string, bool> Primitives = new(StringComparer.Ordinal)
-    {
-        ["System.Boolean"] = true, ["System.Byte"] = true, ["System.SByte"] = true, ["System.Int16"] = true, ["System.UInt16"] = true,
-        ["System.Char"] = true, ["System.Int32"] = true, ["System.UInt32"] = true, ["System.Int64"] = true, ["System.UInt64"] = true,
-        ["System.IntPtr"] = false, ["System.UIntPtr"] = false, ["System.Single"] = true, ["System.Double"] = true, ["System.Decimal"] = false,
-    };
+    /// <summary>At most this many buffer arguments per method (the table's TryGet/Lookup/Add overloads).</summary>
+    public const int MaxBuffers = 2;
 
-    private static readonly HashSet<string> ByteBuffers = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> Primitives = new(StringComparer.Ordinal)
     {
-        "System.ReadOnlySpan`1<System.Byte>", "System.Span`1<System.Byte>", "System.ReadOnlyMemory`1<System.Byte>", "System.Memory`1<System.Byte>",
+        "System.Boolean", "System.Byte", "System.SByte", "System.Int16", "System.UInt16", "System.Char", "System.Int32",
+        "System.UInt32", "System.Int64", "System.UInt64", "System.IntPtr", "System.UIntPtr", "System.Single", "System.Double",
+        "System.Decimal",
     };
 
     /// <summary>The key plan for a parameter of <paramref name="type"/>, or null with the reason it cannot be a key.</summary>
@@ -64,37 +58,36 @@ internal static class ArgumentKeys
                 reason = "its type is a generic parameter";
                 return null;
             case ArrayType array:
-                return PlanArray(array, out reason);
+                if (!array.IsVector) { reason = $"{array.FullName} is a multi-dimensional array"; return null; }
+                return BufferOf(BufferKind.Array, array.ElementType, type, out reason);
             case GenericInstanceType { ElementType.FullName: "System.Nullable`1" } nullable:
-                var inner = Plan(nullable.GenericArguments[0], out reason);
-                if (inner is { Kind: ArgumentKeyKind.Add or ArgumentKeyKind.Blittable }) return new ArgumentKey(ArgumentKeyKind.Nullable, type, inner);
+                var inner = GenericSubstitution.StripModifiers(nullable.GenericArguments[0]);
+                if (Plan(inner, out reason) is { Kind: ArgumentKeyKind.Scalar } value) return new ArgumentKey(ArgumentKeyKind.Nullable, value.Type);
                 reason ??= $"{type.FullName} wraps an unsupported value";
                 return null;
-            case GenericInstanceType generic when ByteBuffers.Contains(generic.FullName):
-                return new ArgumentKey(ArgumentKeyKind.Add, type);
-            case GenericInstanceType { ElementType.FullName: "System.ReadOnlySpan`1" } span:
-                string? spanWhy = "Nullable";
-                if (!IsNullable(span.GenericArguments[0]) && MemoizableTypes.IsUnmanaged(span.GenericArguments[0], 0, out spanWhy)) return new ArgumentKey(ArgumentKeyKind.BlittableSpan, span.GenericArguments[0]);
-                reason = $"ReadOnlySpan of {span.GenericArguments[0].FullName}, which cannot be keyed by its bytes ({spanWhy})";
-                return null;
-            case GenericInstanceType { ElementType.FullName: "System.Span`1" or "System.Memory`1" or "System.ReadOnlyMemory`1" }:
-                reason = "only ReadOnlySpan<T> of unmanaged T, and Span/Memory/ReadOnlyMemory of byte, are supported buffer kinds";
-                return null;
+            case GenericInstanceType { ElementType.FullName: "System.ReadOnlySpan`1" } g:
+                return BufferOf(BufferKind.ReadOnlySpan, g.GenericArguments[0], type, out reason);
+            case GenericInstanceType { ElementType.FullName: "System.Span`1" } g:
+                return BufferOf(BufferKind.Span, g.GenericArguments[0], type, out reason);
+            case GenericInstanceType { ElementType.FullName: "System.ReadOnlyMemory`1" } g:
+                return BufferOf(BufferKind.ReadOnlyMemory, g.GenericArguments[0], type, out reason);
+            case GenericInstanceType { ElementType.FullName: "System.Memory`1" } g:
+                return BufferOf(BufferKind.Memory, g.GenericArguments[0], type, out reason);
         }
-        if (Primitives.ContainsKey(type.FullName)) return new ArgumentKey(ArgumentKeyKind.Add, type);
-        if (type.MetadataType == MetadataType.String) return new ArgumentKey(ArgumentKeyKind.Add, type);
+        if (Primitives.Contains(type.FullName)) return new ArgumentKey(ArgumentKeyKind.Scalar, type);
+        if (type.MetadataType == MetadataType.String) return new ArgumentKey(ArgumentKeyKind.Buffer, null, BufferKind.String);
         var definition = MemoizableTypes.Resolve(type, out reason);
         if (definition is null) return null;
         if (definition.IsEnum)
         {
             var underlying = EnumUnderlying(definition);
-            if (underlying is not null && Primitives.ContainsKey(underlying.FullName)) return new ArgumentKey(ArgumentKeyKind.Add, underlying);
+            if (underlying is not null && Primitives.Contains(underlying.FullName)) return new ArgumentKey(ArgumentKeyKind.Scalar, underlying);
             reason = $"enum {type.FullName} has an unsupported underlying type";
             return null;
         }
         if (definition.IsValueType)
         {
-            if (MemoizableTypes.IsUnmanaged(type, 0, out var why)) return new ArgumentKey(ArgumentKeyKind.Blittable, type);
+            if (MemoizableTypes.IsUnmanaged(type, 0, out var why)) return new ArgumentKey(ArgumentKeyKind.Scalar, type);
             reason = $"struct {type.FullName} is not unmanaged ({why})";
             return null;
         }
@@ -102,100 +95,104 @@ internal static class ArgumentKeys
         return null;
     }
 
-    private static ArgumentKey? PlanArray(ArrayType array, out string? reason)
+    private static ArgumentKey? BufferOf(BufferKind kind, TypeReference element, TypeReference whole, out string? reason)
     {
         reason = null;
-        if (!array.IsVector)
-        {
-            reason = $"{array.FullName} is a multi-dimensional array";
-            return null;
-        }
-        var element = GenericSubstitution.StripModifiers(array.ElementType);
-        if (Primitives.TryGetValue(element.FullName, out var hasArrayAdd))
-            return hasArrayAdd ? new ArgumentKey(ArgumentKeyKind.AddArray, element) : new ArgumentKey(ArgumentKeyKind.BlittableArray, element);
-        if (element is not ArrayType and not GenericParameter and not PointerType and not ByReferenceType && element.MetadataType != MetadataType.String)
-        {
-            var definition = MemoizableTypes.Resolve(element, out reason);
-            if (definition is null) return null;
-            if (definition.IsEnum && EnumUnderlying(definition) is { } underlying && Primitives.TryGetValue(underlying.FullName, out var enumHasArrayAdd) && enumHasArrayAdd)
-                return new ArgumentKey(ArgumentKeyKind.AddArray, underlying); // the CLR treats E[] and U[] as the same array kind
-            string? why = "reference type";
-            if (definition.IsValueType && !IsNullable(element) && MemoizableTypes.IsUnmanaged(element, 0, out why))
-                return new ArgumentKey(ArgumentKeyKind.BlittableArray, element);
-            reason = $"{array.FullName} holds elements that are not unmanaged ({why})";
-            return null;
-        }
-        reason = $"{array.FullName} is an array of references, whose elements could change without the key changing";
+        element = GenericSubstitution.StripModifiers(element);
+        string? why = "it is a reference type";
+        if (element is GenericInstanceType { ElementType.FullName: "System.Nullable`1" })
+            why = "Nullable<T> is not an unmanaged element";
+        else if (element is not GenericParameter && MemoizableTypes.IsUnmanaged(element, 0, out why))
+            return new ArgumentKey(ArgumentKeyKind.Buffer, element, kind);
+        reason = $"{whole.FullName} holds elements that are not unmanaged values ({why}); only their bytes could be a key";
         return null;
     }
-
-    private static bool IsNullable(TypeReference type) => type is GenericInstanceType { ElementType.FullName: "System.Nullable`1" };
 
     private static TypeReference? EnumUnderlying(TypeDefinition definition) =>
         definition.Fields.FirstOrDefault(f => !f.IsStatic)?.FieldType;
 
-    /// <summary>Emits the key call for parameter <paramref name="parameter"/> (the key local is local 0).</summary>
-    public static void Emit(ILProcessor il, KcrAbi abi, VariableDefinition keyLocal, ParameterDefinition parameter, ArgumentKey key)
+    /// <summary>The scalar types the key holds for <paramref name="keys"/>, in order.</summary>
+    public static List<TypeReference> Components(ModuleDefinition module, IReadOnlyList<ArgumentKey> keys)
     {
-        var module = il.Body.Method.Module;
-        if (key.Kind == ArgumentKeyKind.Nullable)
+        var components = new List<TypeReference>();
+        foreach (var key in keys)
         {
-            EmitNullable(il, abi, keyLocal, parameter, key, module);
-            return;
+            switch (key.Kind)
+            {
+                case ArgumentKeyKind.Scalar: components.Add(InModule(module, key.Type!)); break;
+                case ArgumentKeyKind.Nullable: components.Add(module.TypeSystem.Boolean); components.Add(InModule(module, key.Type!)); break;
+                case ArgumentKeyKind.Buffer when key.Buffer is BufferKind.Array or BufferKind.String: components.Add(module.TypeSystem.Boolean); break;
+            }
         }
-        il.Emit(OpCodes.Ldloca, keyLocal);
-        il.Emit(key.Kind == ArgumentKeyKind.Blittable ? OpCodes.Ldarga : OpCodes.Ldarg, parameter);
-        il.Emit(OpCodes.Call, Call(abi, key, module));
+        if (components.Count == 0) components.Add(module.TypeSystem.Byte); // a method of spans only: a constant scalar
+        return components;
     }
 
-    // key.Add(arg.HasValue); then the value (default when absent) by the inner plan.
-    private static void EmitNullable(ILProcessor il, KcrAbi abi, VariableDefinition keyLocal, ParameterDefinition parameter, ArgumentKey key, ModuleDefinition module)
+    /// <summary>The key type for <paramref name="components"/>: <c>MemoKey</c> of up to four, nesting the rest in the fourth.</summary>
+    public static GenericInstanceType KeyType(KcrAbi abi, IReadOnlyList<TypeReference> components) =>
+        components.Count <= 4 ? abi.MemoKeyOf(components) : abi.MemoKeyOf([.. components.Take(3), KeyType(abi, [.. components.Skip(3)])]);
+
+    /// <summary>Pushes the key value (<c>newobj MemoKey..(scalars)</c>, nested as <see cref="KeyType"/>).</summary>
+    public static void EmitKey(ILProcessor il, KcrAbi abi, MethodDefinition method, IReadOnlyList<ArgumentKey> keys, IReadOnlyList<TypeReference> components)
     {
-        var nullable = (GenericInstanceType)key.Type;
-        // GetValueOrDefault returns !0 of the open Nullable`1; a fresh open reference carries that parameter.
-        var open = new TypeReference("System", "Nullable`1", module, nullable.ElementType.Scope, valueType: true);
-        open.GenericParameters.Add(new GenericParameter("T", open));
-        var openT = open.GenericParameters[0];
-        var hasValue = new MethodReference("get_HasValue", module.TypeSystem.Boolean, nullable) { HasThis = true };
-        var valueOrDefault = new MethodReference("GetValueOrDefault", openT, nullable) { HasThis = true };
-        il.Emit(OpCodes.Ldloca, keyLocal);
-        il.Emit(OpCodes.Ldarga, parameter);
-        il.Emit(OpCodes.Call, hasValue);
-        il.Emit(OpCodes.Call, abi.Add(module.TypeSystem.Boolean));
-        var inner = key.Inner!;
-        if (inner.Kind == ArgumentKeyKind.Blittable)
+        var pushes = new List<Action>();
+        for (int i = 0; i < keys.Count; i++)
         {
-            var temp = new VariableDefinition(nullable.GenericArguments[0]);
-            il.Body.Variables.Add(temp);
-            il.Emit(OpCodes.Ldarga, parameter);
-            il.Emit(OpCodes.Call, valueOrDefault);
-            il.Emit(OpCodes.Stloc, temp);
-            il.Emit(OpCodes.Ldloca, keyLocal);
-            il.Emit(OpCodes.Ldloca, temp);
+            var parameter = method.Parameters[i];
+            var key = keys[i];
+            switch (key.Kind)
+            {
+                case ArgumentKeyKind.Scalar:
+                    pushes.Add(() => il.Emit(OpCodes.Ldarg, parameter));
+                    break;
+                case ArgumentKeyKind.Nullable:
+                    var nullable = (GenericInstanceType)GenericSubstitution.StripModifiers(parameter.ParameterType);
+                    var open = new TypeReference("System", "Nullable`1", method.Module, nullable.ElementType.Scope, valueType: true);
+                    open.GenericParameters.Add(new GenericParameter("T", open));
+                    var hasValue = new MethodReference("get_HasValue", method.Module.TypeSystem.Boolean, nullable) { HasThis = true };
+                    var valueOrDefault = new MethodReference("GetValueOrDefault", open.GenericParameters[0], nullable) { HasThis = true };
+                    pushes.Add(() => { il.Emit(OpCodes.Ldarga, parameter); il.Emit(OpCodes.Call, hasValue); });
+                    pushes.Add(() => { il.Emit(OpCodes.Ldarga, parameter); il.Emit(OpCodes.Call, valueOrDefault); });
+                    break;
+                case ArgumentKeyKind.Buffer when key.Buffer is BufferKind.Array or BufferKind.String:
+                    pushes.Add(() => { il.Emit(OpCodes.Ldarg, parameter); il.Emit(OpCodes.Ldnull); il.Emit(OpCodes.Cgt_Un); });
+                    break;
+            }
+        }
+        if (pushes.Count == 0) pushes.Add(() => il.Emit(OpCodes.Ldc_I4_0));
+        Emit(il, abi, pushes, components);
+    }
+
+    private static void Emit(ILProcessor il, KcrAbi abi, List<Action> pushes, IReadOnlyList<TypeReference> components)
+    {
+        if (components.Count <= 4)
+        {
+            foreach (var push in pushes) push();
         }
         else
         {
-            il.Emit(OpCodes.Ldloca, keyLocal);
-            il.Emit(OpCodes.Ldarga, parameter);
-            il.Emit(OpCodes.Call, valueOrDefault);
+            foreach (var push in pushes.Take(3)) push();
+            Emit(il, abi, [.. pushes.Skip(3)], [.. components.Skip(3)]);
         }
-        il.Emit(OpCodes.Call, Call(abi, inner, module));
+        il.Emit(OpCodes.Newobj, abi.MemoKeyCtor(KeyType(abi, components)));
     }
 
-    private static MethodReference Call(KcrAbi abi, ArgumentKey key, ModuleDefinition module) =>
-        key.Kind switch
+    /// <summary>Stores the buffer views of the buffer parameters in <paramref name="locals"/>, in parameter order.</summary>
+    public static void EmitBuffers(ILProcessor il, KcrAbi abi, MethodDefinition method, IReadOnlyList<ArgumentKey> keys, IReadOnlyList<VariableDefinition> locals)
+    {
+        int b = 0;
+        for (int i = 0; i < keys.Count; i++)
         {
-            ArgumentKeyKind.Add => abi.Add(InModule(module, abi, key.Type)),
-            ArgumentKeyKind.AddArray => abi.Add(new ArrayType(InModule(module, abi, key.Type))),
-            ArgumentKeyKind.Blittable => abi.AddBlittable(key.Type),
-            ArgumentKeyKind.BlittableArray => abi.AddBlittableArray(key.Type),
-            ArgumentKeyKind.BlittableSpan => abi.AddBlittableSpan(key.Type),
-            _ => throw new InvalidOperationException(key.Kind.ToString()),
-        };
+            if (keys[i].Kind != ArgumentKeyKind.Buffer) continue;
+            il.Emit(OpCodes.Ldarg, method.Parameters[i]);
+            il.Emit(OpCodes.Call, abi.BufferOf(keys[i].Buffer, keys[i].Type is null ? null : method.Module.ImportReference(keys[i].Type)));
+            il.Emit(OpCodes.Stloc, locals[b++]);
+        }
+    }
 
-    // Overload parameter types named from the module's own core library (an enum's underlying type may come from
-    // another assembly's signature); buffer types and strings are used as the parameter declares them.
-    private static TypeReference InModule(ModuleDefinition module, KcrAbi abi, TypeReference type)
+    // Scalar types named from the module's own core library (an enum's underlying type may come from another
+    // assembly's signature).
+    private static TypeReference InModule(ModuleDefinition module, TypeReference type)
     {
         var ts = module.TypeSystem;
         return type.FullName switch
@@ -203,8 +200,8 @@ internal static class ArgumentKeys
             "System.Boolean" => ts.Boolean, "System.Byte" => ts.Byte, "System.SByte" => ts.SByte, "System.Int16" => ts.Int16,
             "System.UInt16" => ts.UInt16, "System.Char" => ts.Char, "System.Int32" => ts.Int32, "System.UInt32" => ts.UInt32,
             "System.Int64" => ts.Int64, "System.UInt64" => ts.UInt64, "System.IntPtr" => ts.IntPtr, "System.UIntPtr" => ts.UIntPtr,
-            "System.Single" => ts.Single, "System.Double" => ts.Double, "System.String" => ts.String,
-            "System.Decimal" => abi.Core("System", "Decimal", valueType: true),
+            "System.Single" => ts.Single, "System.Double" => ts.Double,
+            "System.Decimal" => new TypeReference("System", "Decimal", module, ts.CoreLibrary, valueType: true),
             _ => module.ImportReference(type),
         };
     }

@@ -6,17 +6,20 @@ namespace Weaver.Engine.Memoize;
 /// References to the KCR runtime (<c>KcrRuntime.Abi.dll</c>) built directly in the woven module, like
 /// <see cref="Guards.GuardAbi"/>: signature types come from the module's own core library, and the only assembly
 /// reference weaving adds is KcrRuntime.Abi itself (never the weaver's framework). The shapes follow
-/// <c>src/KcrRuntime/README.md</c>.
+/// <c>src/KcrRuntime/README.md</c>. Members of <c>MemoTable&lt;TKey, TResult&gt;</c> are built by hand on the generic
+/// instance, their signatures written with the open type's <c>!0</c> and <c>!1</c>.
 /// </summary>
 internal sealed class KcrAbi
 {
     private readonly ModuleDefinition module;
     private readonly TypeReference memoTableOpen;
-    private readonly MethodReference addBlittable;
-    private readonly MethodReference addBlittableSpan;
-    private readonly MethodReference addBlittableArray;
+    private readonly TypeReference memoSlotOpen;
+    private readonly TypeReference[] memoKeyOpen = new TypeReference[4];
     private readonly TypeReference readOnlySpanOpen;
-    private readonly Dictionary<string, MethodReference> adds = new(StringComparer.Ordinal);
+    private readonly TypeReference spanOpen;
+    private readonly TypeReference memoryOpen;
+    private readonly TypeReference readOnlyMemoryOpen;
+    private readonly TypeReference memoBuffer;
 
     public KcrAbi(ModuleDefinition module)
     {
@@ -25,103 +28,131 @@ internal sealed class KcrAbi
         var ts = module.TypeSystem;
         Memo = new TypeReference("KcrRuntime", nameof(KcrRuntime.Memo), module, runtime);
         MemoTable = new TypeReference("KcrRuntime", "MemoTable", module, runtime);
-        KeyBuilder = new TypeReference("KcrRuntime", "KeyBuilder", module, runtime, valueType: true);
+        MemoMiss = new TypeReference("KcrRuntime", "MemoMiss", module, runtime, valueType: true);
+        memoBuffer = new TypeReference("KcrRuntime", "MemoBuffer", module, runtime);
         var options = new TypeReference("KcrRuntime", "KcrOptions", module, runtime);
-        memoTableOpen = new TypeReference("KcrRuntime", "MemoTable`1", module, runtime);
-        memoTableOpen.GenericParameters.Add(new GenericParameter("T", memoTableOpen));
+        memoTableOpen = Open("KcrRuntime", "MemoTable`2", runtime, 2, valueType: false);
+        memoSlotOpen = Open("KcrRuntime", "MemoSlot`2", runtime, 2, valueType: false);
+        for (int i = 0; i < 4; i++) memoKeyOpen[i] = Open("KcrRuntime", $"MemoKey`{i + 1}", runtime, i + 1, valueType: true);
+        readOnlySpanOpen = Open("System", "ReadOnlySpan`1", ts.CoreLibrary, 1, valueType: true);
+        spanOpen = Open("System", "Span`1", ts.CoreLibrary, 1, valueType: true);
+        memoryOpen = Open("System", "Memory`1", ts.CoreLibrary, 1, valueType: true);
+        readOnlyMemoryOpen = Open("System", "ReadOnlyMemory`1", ts.CoreLibrary, 1, valueType: true);
+        ReadOnlySpanOfByte = new GenericInstanceType(readOnlySpanOpen) { GenericArguments = { ts.Byte } };
 
-        OptionsCreate = Static(options, "Create", options, ts.Int32, ts.Int32, ts.Int32, ts.Int32);
+        OptionsCreate = Static(options, "Create", options, ts.Int32, ts.Int32, ts.Int32, ts.Int32, ts.Int32, ts.Int32);
         DependsOn = Instance(MemoTable, "DependsOn", ts.Void, ts.String);
         InvalidateDependents = Static(Memo, nameof(KcrRuntime.Memo.InvalidateDependents), ts.Void, ts.String);
-        KeyBuilderCtor = Instance(KeyBuilder, ".ctor", ts.Void, new PointerType(ts.Byte), ts.Int32, MemoTable);
-        Dispose = Instance(KeyBuilder, "Dispose", ts.Void);
-
-        readOnlySpanOpen = CoreGeneric("System", "ReadOnlySpan`1", valueType: true);
-
-        // AddBlittable<T>(scoped in T): the parameter is !!0&, with modreq(InAttribute) when the compiler put one
-        // there (it does on some members only); the runtime assembly the weaver is built with tells us which.
-        addBlittable = GenericAdd("AddBlittable", t =>
-        {
-            TypeReference element = t;
-            var info = typeof(KcrRuntime.KeyBuilder).GetMethod(nameof(KcrRuntime.KeyBuilder.AddBlittable))!.GetParameters()[0];
-            if (info.GetRequiredCustomModifiers().Any(m => m.FullName == "System.Runtime.InteropServices.InAttribute"))
-                element = new RequiredModifierType(new TypeReference("System.Runtime.InteropServices", "InAttribute", module, ts.CoreLibrary), t);
-            return new ByReferenceType(element);
-        });
-        addBlittableSpan = GenericAdd("AddBlittableSpan", t => new GenericInstanceType(readOnlySpanOpen) { GenericArguments = { t } });
-        addBlittableArray = GenericAdd("AddBlittableArray", t => new ArrayType(t));
+        ThreadStaticCtor = Instance(new TypeReference("System", "ThreadStaticAttribute", module, ts.CoreLibrary), ".ctor", ts.Void);
     }
 
     public TypeReference Memo { get; }
     public TypeReference MemoTable { get; }
-    public TypeReference KeyBuilder { get; }
+    public TypeReference MemoMiss { get; }
+    public TypeReference ReadOnlySpanOfByte { get; }
     public MethodReference OptionsCreate { get; }
     public MethodReference DependsOn { get; }
     public MethodReference InvalidateDependents { get; }
-    public MethodReference KeyBuilderCtor { get; }
-    public MethodReference Dispose { get; }
+    public MethodReference ThreadStaticCtor { get; }
 
-    /// <summary><c>MemoTable&lt;T&gt;</c>.</summary>
-    public GenericInstanceType MemoTableOf(TypeReference result) => new(memoTableOpen) { GenericArguments = { result } };
+    /// <summary><c>MemoTable&lt;TKey, TResult&gt;</c>.</summary>
+    public GenericInstanceType MemoTableOf(TypeReference key, TypeReference result) =>
+        new(memoTableOpen) { GenericArguments = { key, result } };
 
-    /// <summary><c>MemoTable&lt;T&gt;::.ctor(string, KcrOptions)</c>.</summary>
+    /// <summary><c>MemoSlot&lt;TKey, TResult&gt;</c>.</summary>
+    public GenericInstanceType MemoSlotOf(TypeReference key, TypeReference result) =>
+        new(memoSlotOpen) { GenericArguments = { key, result } };
+
+    /// <summary><c>MemoKey&lt;T1..Tn&gt;</c>, 1 ≤ n ≤ 4.</summary>
+    public GenericInstanceType MemoKeyOf(IReadOnlyList<TypeReference> components)
+    {
+        var key = new GenericInstanceType(memoKeyOpen[components.Count - 1]);
+        foreach (var c in components) key.GenericArguments.Add(c);
+        return key;
+    }
+
+    /// <summary>The constructor of a <see cref="MemoKeyOf"/> type, one parameter per component (<c>!0 .. !n-1</c>).</summary>
+    public MethodReference MemoKeyCtor(GenericInstanceType key)
+    {
+        var open = key.ElementType;
+        var ctor = new MethodReference(".ctor", module.TypeSystem.Void, key) { HasThis = true };
+        foreach (var p in open.GenericParameters) ctor.Parameters.Add(new ParameterDefinition(p));
+        return ctor;
+    }
+
+    /// <summary><c>MemoTable&lt;TKey, TResult&gt;::.ctor(string, KcrOptions)</c>.</summary>
     public MethodReference MemoTableCtor(GenericInstanceType table) =>
-        new MethodReference(".ctor", module.TypeSystem.Void, table) { HasThis = true, Parameters = { new ParameterDefinition(module.TypeSystem.String), new ParameterDefinition(OptionsCreate.ReturnType) } };
+        OnTable(table, ".ctor", module.TypeSystem.Void, module.TypeSystem.String, OptionsCreate.ReturnType);
 
-    /// <summary><c>bool MemoTable&lt;T&gt;::TryGet(KeyBuilder&amp;, !0&amp;)</c>.</summary>
-    public MethodReference TryGet(GenericInstanceType table) =>
-        new MethodReference("TryGet", module.TypeSystem.Boolean, table)
-        {
-            HasThis = true,
-            Parameters = { new ParameterDefinition(new ByReferenceType(KeyBuilder)), new ParameterDefinition(new ByReferenceType(memoTableOpen.GenericParameters[0])) },
-        };
+    /// <summary><c>bool get_IsActive()</c>.</summary>
+    public MethodReference IsActive(GenericInstanceType table) => OnTable(table, "get_IsActive", module.TypeSystem.Boolean);
 
-    /// <summary><c>void MemoTable&lt;T&gt;::Offer(KeyBuilder&amp;, !0)</c>.</summary>
-    public MethodReference Offer(GenericInstanceType table) =>
-        new MethodReference("Offer", module.TypeSystem.Void, table)
-        {
-            HasThis = true,
-            Parameters = { new ParameterDefinition(new ByReferenceType(KeyBuilder)), new ParameterDefinition(memoTableOpen.GenericParameters[0]) },
-        };
+    /// <summary><c>MemoSlot&lt;!0, !1&gt; CreateSlot()</c>.</summary>
+    public MethodReference CreateSlot(GenericInstanceType table) => OnTable(table, "CreateSlot", OpenSlot());
 
-    /// <summary><c>KeyBuilder::Add(<paramref name="parameter"/>)</c>, one of the non-generic overloads.</summary>
-    public MethodReference Add(TypeReference parameter)
+    /// <summary><c>bool TryGet(MemoSlot&lt;!0, !1&gt;, !0&amp;, [ReadOnlySpan&lt;byte&gt; × buffers], !1&amp;)</c>.</summary>
+    public MethodReference TryGet(GenericInstanceType table, int buffers) =>
+        OnTable(table, "TryGet", module.TypeSystem.Boolean,
+            [OpenSlot(), ByRef(K), .. Buffers(buffers), ByRef(R)]);
+
+    /// <summary><c>bool Lookup(MemoSlot&lt;!0, !1&gt;, !0&amp;, [ReadOnlySpan&lt;byte&gt; × buffers], !1&amp;, MemoMiss&amp;)</c>.</summary>
+    public MethodReference Lookup(GenericInstanceType table, int buffers) =>
+        OnTable(table, "Lookup", module.TypeSystem.Boolean,
+            [OpenSlot(), ByRef(K), .. Buffers(buffers), ByRef(R), new ByReferenceType(MemoMiss)]);
+
+    /// <summary><c>void Add(MemoSlot&lt;!0, !1&gt;, !0&amp;, [ReadOnlySpan&lt;byte&gt; × buffers], !1, MemoMiss&amp;)</c>.</summary>
+    public MethodReference Add(GenericInstanceType table, int buffers) =>
+        OnTable(table, "Add", module.TypeSystem.Void,
+            [OpenSlot(), ByRef(K), .. Buffers(buffers), R, new ByReferenceType(MemoMiss)]);
+
+    /// <summary>
+    /// <c>MemoBuffer::Of</c> for a buffer parameter: <c>Of(string)</c>, or the generic overload over the element type
+    /// for <c>T[]</c>, <c>ReadOnlySpan&lt;T&gt;</c>, <c>Span&lt;T&gt;</c>, <c>ReadOnlyMemory&lt;T&gt;</c>, <c>Memory&lt;T&gt;</c>.
+    /// </summary>
+    public MethodReference BufferOf(BufferKind kind, TypeReference? element)
     {
-        if (!adds.TryGetValue(parameter.FullName, out var add))
+        if (kind == BufferKind.String)
         {
-            add = Instance(KeyBuilder, "Add", module.TypeSystem.Void, parameter);
-            adds.Add(parameter.FullName, add);
+            var of = new MethodReference("Of", ReadOnlySpanOfByte, memoBuffer) { HasThis = false };
+            of.Parameters.Add(new ParameterDefinition(module.TypeSystem.String));
+            return of;
         }
-        return add;
-    }
-
-    /// <summary><c>KeyBuilder::AddBlittable&lt;S&gt;(in S)</c>.</summary>
-    public MethodReference AddBlittable(TypeReference type) => new GenericInstanceMethod(addBlittable) { GenericArguments = { type } };
-
-    /// <summary><c>KeyBuilder::AddBlittableSpan&lt;X&gt;(ReadOnlySpan&lt;X&gt;)</c>.</summary>
-    public MethodReference AddBlittableSpan(TypeReference element) => new GenericInstanceMethod(addBlittableSpan) { GenericArguments = { element } };
-
-    /// <summary><c>KeyBuilder::AddBlittableArray&lt;S&gt;(S[])</c>.</summary>
-    public MethodReference AddBlittableArray(TypeReference element) => new GenericInstanceMethod(addBlittableArray) { GenericArguments = { element } };
-
-    /// <summary>A core-library type by name (<c>System.Decimal</c>...).</summary>
-    public TypeReference Core(string ns, string name, bool valueType) => new(ns, name, module, module.TypeSystem.CoreLibrary, valueType);
-
-    /// <summary>An open generic core-library type with one parameter (<c>System.Span`1</c>...).</summary>
-    public TypeReference CoreGeneric(string ns, string name, bool valueType)
-    {
-        var type = Core(ns, name, valueType);
-        type.GenericParameters.Add(new GenericParameter("T", type));
-        return type;
-    }
-
-    private MethodReference GenericAdd(string name, Func<GenericParameter, TypeReference> parameter)
-    {
-        var method = new MethodReference(name, module.TypeSystem.Void, KeyBuilder) { HasThis = true };
+        var method = new MethodReference("Of", ReadOnlySpanOfByte, memoBuffer) { HasThis = false };
         var t = new GenericParameter("T", method);
         method.GenericParameters.Add(t);
-        method.Parameters.Add(new ParameterDefinition(parameter(t)));
+        TypeReference parameter = kind switch
+        {
+            BufferKind.Array => new ArrayType(t),
+            BufferKind.ReadOnlySpan => new GenericInstanceType(readOnlySpanOpen) { GenericArguments = { t } },
+            BufferKind.Span => new GenericInstanceType(spanOpen) { GenericArguments = { t } },
+            BufferKind.ReadOnlyMemory => new GenericInstanceType(readOnlyMemoryOpen) { GenericArguments = { t } },
+            _ => new GenericInstanceType(memoryOpen) { GenericArguments = { t } },
+        };
+        method.Parameters.Add(new ParameterDefinition(parameter));
+        return new GenericInstanceMethod(method) { GenericArguments = { element! } };
+    }
+
+    private GenericParameter K => memoTableOpen.GenericParameters[0];
+    private GenericParameter R => memoTableOpen.GenericParameters[1];
+
+    private GenericInstanceType OpenSlot() => new(memoSlotOpen) { GenericArguments = { K, R } };
+
+    private static ByReferenceType ByRef(TypeReference type) => new(type);
+
+    private IEnumerable<TypeReference> Buffers(int count) => Enumerable.Repeat(ReadOnlySpanOfByte, count);
+
+    private MethodReference OnTable(GenericInstanceType table, string name, TypeReference returns, params TypeReference[] parameters)
+    {
+        var method = new MethodReference(name, returns, table) { HasThis = true };
+        foreach (var p in parameters) method.Parameters.Add(new ParameterDefinition(p));
         return method;
+    }
+
+    private TypeReference Open(string ns, string name, IMetadataScope scope, int arity, bool valueType)
+    {
+        var type = new TypeReference(ns, name, module, scope, valueType);
+        for (int i = 0; i < arity; i++) type.GenericParameters.Add(new GenericParameter("T" + i, type));
+        return type;
     }
 
     private static MethodReference Static(TypeReference declaring, string name, TypeReference returns, params TypeReference[] parameters)

@@ -6,7 +6,8 @@ using Weaver.Engine.Pipeline;
 namespace Weaver.Engine.Memoize;
 
 /// <summary>A method accepted for memoization, with its key plan and the options of its attribute.</summary>
-internal sealed record MemoizeCandidate(MethodDefinition Method, IReadOnlyList<ArgumentKey> Keys, int LearningCalls, int MaxKeyBytes, int L2Entries, int L3Entries)
+internal sealed record MemoizeCandidate(MethodDefinition Method, IReadOnlyList<ArgumentKey> Keys, int LearningCalls, int MaxKeyBytes,
+    int L2Entries, int L3Entries, int MaxTableKilobytes, int CheckProfit)
 {
     /// <summary>The table's stable identity: <c>Ns.Type::Method(System.Byte[],System.Int32)</c>.</summary>
     public string TableName => MemoizeCandidates.TableName(Method);
@@ -82,7 +83,9 @@ internal static class MemoizeCandidates
             return null;
         }
         return new MemoizeCandidate(method, keys,
-            Named(attribute, "LearningCalls"), Named(attribute, "MaxKeyBytes"), Named(attribute, "L2Entries"), Named(attribute, "L3Entries"));
+            Named(attribute, "LearningCalls"), Named(attribute, "MaxKeyBytes"), Named(attribute, "L2Entries"), Named(attribute, "L3Entries"),
+            Named(attribute, "MaxTableKilobytes"),
+            attribute?.Properties.FirstOrDefault(p => p.Name == "CheckProfit").Argument.Value is bool check ? (check ? 1 : 0) : -1);
     }
 
     // The first rule a method breaks, as (code, reason), or (null, null) with the key plan filled in.
@@ -109,6 +112,9 @@ internal static class MemoizeCandidates
                 return (DiagnosticCodes.MemoizeBadParameter, $"parameter '{parameter.Name}' of type {parameter.ParameterType.FullName} cannot be part of a key: {reason}");
             keys.Add(key);
         }
+        if (keys.Count(k => k.Kind == ArgumentKeyKind.Buffer) > ArgumentKeys.MaxBuffers)
+            return (DiagnosticCodes.MemoizeBadParameter,
+                $"it takes more than {ArgumentKeys.MaxBuffers} buffer arguments (arrays, strings, spans, memories); a key compares at most {ArgumentKeys.MaxBuffers} in place");
         return (null, null);
     }
 
