@@ -1,7 +1,7 @@
-using GuardRuntime;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Weaver.Engine.Diagnostics;
+using Weaver.Engine.Options;
 using Weaver.Engine.Pipeline;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
@@ -9,8 +9,11 @@ namespace Weaver.MSBuild;
 
 /// <summary>
 /// Weaves one compiled assembly in place (normally <c>@(IntermediateAssembly)</c> in obj/, before it is copied to
-/// bin/). Validates the guard policy first, then runs the same <see cref="WeavePipeline"/> as the CLI, and logs every
-/// diagnostic as a real MSBuild error, warning or message with its WVRxxxx code, file, line and column.
+/// bin/). Its parameters are the rows of <see cref="WeaveOptionTable"/>, bound by the same
+/// <see cref="WeaveOptionBinder"/> as the CLI (which validates the policy), then it runs the same
+/// <see cref="WeavePipeline"/> (whose last step has the host's verifier check the woven module before it is moved into
+/// place), and logs every diagnostic as a real MSBuild error, warning or message with its WVRxxxx code, file, line and
+/// column.
 /// </summary>
 /// <remarks>
 /// The engine writes to a temporary file and moves it over the input only when the assembly and its PDB are both
@@ -26,26 +29,41 @@ public sealed class WeaveTask : MSBuildTask
     /// <summary>The project's resolved references (<c>@(ReferencePath)</c>); their folders are searched, nothing else.</summary>
     public ITaskItem[] References { get; set; } = [];
 
-    /// <summary><c>all</c>, <c>none</c>, or a comma (or semicolon) list of <c>fields</c>, <c>statics</c>, <c>arrays</c>, <c>indirect</c>.</summary>
+    // One parameter per row of WeaveOptionTable (WeaveOptionTableTests checks it): the CLI has the same options and
+    // both are bound by WeaveOptionBinder.
+
+    /// <summary><c>WeaverGuards</c>: <c>all</c>, <c>none</c>, or a comma (or semicolon) list of <c>fields</c>, <c>statics</c>, <c>arrays</c>, <c>indirect</c>.</summary>
     public string? Guards { get; set; }
 
-    /// <summary>Methods to memoize besides those marked <c>[Memoize]</c>, as <c>Namespace.Type::Method</c>.</summary>
+    /// <summary><c>WeaverReferencePaths</c>: folders searched for references besides those of <see cref="References"/>.</summary>
+    public string[] ReferencePaths { get; set; } = [];
+
+    /// <summary><c>WeaverMemoize</c>: methods to memoize besides those marked <c>[Memoize]</c>, as <c>Namespace.Type::Method</c>.</summary>
     public string[] Memoize { get; set; } = [];
 
-    /// <summary>A guard policy file to validate before weaving, or empty.</summary>
-    public string? Policy { get; set; }
-
-    /// <summary>Where to write the JSON weave report, or empty.</summary>
-    public string? Report { get; set; }
-
-    /// <summary>A strong-name key file to re-sign a strong-named assembly with, or empty.</summary>
-    public string? KeyFile { get; set; }
+    /// <summary><c>WeaverAllowUnchecked</c>: APIs a trusted module may keep although no guard can check them.</summary>
+    public string[] AllowUnchecked { get; set; } = [];
 
     /// <summary>
-    /// Whether the project is a trusted host assembly that may use the runtimes' control API (<c>WeaverTrustedHost</c>).
-    /// Set by whoever builds it; a module cannot claim it.
+    /// <c>WeaverTrustedHost</c>: whether the project is a trusted host assembly that may use the runtimes' control
+    /// API. Set by whoever builds it; a module cannot claim it.
     /// </summary>
     public bool TrustedHost { get; set; }
+
+    /// <summary><c>WeaverPolicy</c>: a guard policy file to validate before weaving, or empty.</summary>
+    public string? Policy { get; set; }
+
+    /// <summary><c>WeaverReport</c>: where to write the JSON weave report, or empty.</summary>
+    public string? Report { get; set; }
+
+    /// <summary><c>WeaverKeyFile</c> (else the project's signing key): a strong-name key to re-sign with, or empty.</summary>
+    public string? KeyFile { get; set; }
+
+    /// <summary><c>WeaverSymbols</c>: whether the PDB is read and rewritten (default true).</summary>
+    public string? Symbols { get; set; }
+
+    /// <summary><c>WeaverVerify</c>: whether the host's verifier checks the woven module before it replaces the input (default true).</summary>
+    public string? Verify { get; set; }
 
     /// <summary>Whether the assembly was rewritten (false when it was already woven).</summary>
     [Output]
@@ -56,26 +74,14 @@ public sealed class WeaveTask : MSBuildTask
     {
         try
         {
-            if (!TryParseGuards(Guards, out var kinds, out var bad))
-            {
-                Log.LogError(null, DiagnosticCodes.BadOption, null, null, 0, 0, 0, 0,
-                    $"WeaverGuards: unknown kind '{bad}' (use all, none, or a comma list of fields, statics, arrays, indirect).");
-                return false;
-            }
-            if (!string.IsNullOrWhiteSpace(Policy) && !ValidatePolicy(Policy)) return false;
-
             var input = Assembly.GetMetadata("FullPath") is { Length: > 0 } full ? full : Path.GetFullPath(Assembly.ItemSpec);
-            var options = new WeaveOptions
-            {
-                InputPath = input,
-                OutputPath = input,
-                Guards = kinds,
-                ReferencePaths = ReferenceDirectories(),
-                Memoize = Memoize.Select(m => m.Trim()).Where(m => m.Length > 0).ToArray(),
-                ReportPath = string.IsNullOrWhiteSpace(Report) ? null : Path.GetFullPath(Report),
-                KeyFile = string.IsNullOrWhiteSpace(KeyFile) ? null : Path.GetFullPath(KeyFile),
-                TrustedHost = TrustedHost,
-            };
+            var diagnostics = new List<WeaverDiagnostic>();
+            var options = WeaveOptionBinder.Bind(input, input, Values, WeaveOptionBinder.FrontEnd.MSBuild, diagnostics);
+            foreach (var diagnostic in diagnostics) LogDiagnostic(diagnostic);
+            if (options is null) return false;
+            // References come from @(ReferencePath) (never from bin/ or a resolver's probing), so the weave sees
+            // exactly what the compiler saw, plus any folder the project names itself.
+            options = options with { ReferencePaths = [.. ReferenceDirectories(), .. options.ReferencePaths] };
             if (options.ReportPath is { } reportPath) Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
 
             var result = new WeavePipeline().Run(options);
@@ -83,7 +89,6 @@ public sealed class WeaveTask : MSBuildTask
             if (!result.Succeeded && !Log.HasLoggedErrors)
                 Log.LogError(null, DiagnosticCodes.OutputFailed, null, input, 0, 0, 0, 0, "Weaving failed.");
             Woven = result.Succeeded && !result.Report.AlreadyWoven;
-            if (Woven && kinds == GuardKinds.All && !TrustedHost) VerifyOutput(input);
             return result.Succeeded && !Log.HasLoggedErrors;
         }
         catch (Exception e)
@@ -96,14 +101,18 @@ public sealed class WeaveTask : MSBuildTask
         }
     }
 
-    // The host's load-time verifier runs on what the build produced, so a build never yields a module the host refuses.
-    private void VerifyOutput(string path)
+    // The task parameter a row of the table names, as the values MSBuild passed (none when it is empty).
+    private IReadOnlyList<string> Values(WeaveOptionSpec spec)
     {
-        var verdict = GuardRuntime.Verification.ModuleVerifier.Default.Verify(path);
-        foreach (var error in verdict.Errors)
-            Log.LogError(null, DiagnosticCodes.GuardVerifierRejected, null, path, 0, 0, 0, 0, error.ToString());
-        if (verdict.Accepted)
-            Log.LogMessage(MessageImportance.Normal, $"{verdict.Module}: accepted by the guard verifier ({verdict.Methods} methods, sha256 {verdict.Sha256}).");
+        var property = typeof(WeaveTask).GetProperty(spec.TaskParameter)
+                       ?? throw new InvalidOperationException($"WeaveTask has no parameter {spec.TaskParameter} for option {spec.Name}.");
+        return property.GetValue(this) switch
+        {
+            string[] list => list,
+            string text when text.Length > 0 => [text],
+            bool flag => [flag ? "true" : "false"],
+            _ => [],
+        };
     }
 
     /// <summary>Parses <c>WeaverGuards</c>; empty means all.</summary>
@@ -118,35 +127,6 @@ public sealed class WeaveTask : MSBuildTask
             .OfType<string>()
             .Distinct(StringComparer.Ordinal)
             .ToArray();
-
-    // The policy is parsed with the runtime's own parser, so a policy that builds is a policy that loads.
-    private bool ValidatePolicy(string policy)
-    {
-        var path = Path.GetFullPath(policy);
-        if (!File.Exists(path))
-        {
-            Log.LogError(null, PolicyCodes.Unreadable, null, policy, 0, 0, 0, 0, $"The policy file '{path}' (WeaverPolicy) does not exist.");
-            return false;
-        }
-        var result = PolicyFile.ReadFile(path);
-        foreach (var d in result.Diagnostics)
-        {
-            var file = d.File ?? path;
-            switch (d.Severity)
-            {
-                case PolicySeverity.Error:
-                    Log.LogError(null, d.Code, null, file, d.Line, d.Column, 0, 0, d.Message);
-                    break;
-                case PolicySeverity.Warning:
-                    Log.LogWarning(null, d.Code, null, file, d.Line, d.Column, 0, 0, d.Message);
-                    break;
-                default:
-                    Log.LogMessage(null, d.Code, null, file, d.Line, d.Column, 0, 0, MessageImportance.Normal, d.Message);
-                    break;
-            }
-        }
-        return !result.HasErrors;
-    }
 
     private void LogDiagnostic(WeaverDiagnostic d)
     {

@@ -1,69 +1,63 @@
 using System.CommandLine;
 using Weaver.Engine.Diagnostics;
+using Weaver.Engine.Options;
 using Weaver.Engine.Pipeline;
 
 namespace Weaver.Cli.Commands;
 
-/// <summary><c>weaver weave in.dll -o out.dll</c>.</summary>
+/// <summary>
+/// <c>weaver weave in.dll -o out.dll</c>. Its options are the rows of <see cref="WeaveOptionTable"/> (the MSBuild task
+/// has the same ones) and are bound by <see cref="WeaveOptionBinder"/>; only the input, <c>-o</c> and <c>-q</c> are
+/// the command line's own.
+/// </summary>
 internal static class WeaveCommand
 {
     public static Command Create()
     {
         var input = new Argument<string>("input") { Description = "The assembly to weave (.dll). Its PDB, if beside it, is rewritten too." };
         var output = new Option<string?>("--output", "-o") { Description = "Where to write the woven assembly. Defaults to weaving in place." };
-        var guards = new Option<string>("--guards")
-        {
-            Description = "Which stores to guard: all, none, or a comma list of fields, statics, arrays, indirect.",
-            DefaultValueFactory = _ => "all",
-        };
-        var references = new Option<string[]>("--reference", "-r")
-        {
-            Description = "A folder to search for referenced assemblies (repeatable).",
-            AllowMultipleArgumentsPerToken = false,
-        };
-        var memoize = new Option<string[]>("--memoize") { Description = "Memoize a method besides those marked [Memoize]: Namespace.Type::Method (repeatable)." };
-        var report = new Option<string?>("--report") { Description = "Write a JSON report of what was instrumented to this file." };
-        var key = new Option<string?>("--key") { Description = "A strong-name key file (.snk) to re-sign a strong-named input with." };
-        var allowUnchecked = new Option<string[]>("--allow-unchecked")
-        {
-            Description = "Keep an API no guard can check (reflection writes, code generation, P/Invoke, calli) in a trusted module: Type::Method, a prefix ending in *, or * (repeatable). Refused by default.",
-        };
-        var trustedHost = new Option<bool>("--trusted-host")
-        {
-            Description = "The input is a trusted host assembly that may use the runtimes' control API (policies, regions, memo tables). Never for a module you did not write.",
-        };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only warnings and errors." };
+        var table = WeaveOptionTable.All.ToDictionary(spec => spec, CreateOption);
 
-        var command = new Command("weave", "Insert a guard before every store of an assembly (and memoize [Memoize] methods).")
-        {
-            input, output, guards, references, memoize, allowUnchecked, trustedHost, report, key, quiet,
-        };
+        var command = new Command("weave", "Insert a guard before every store of an assembly (and memoize [Memoize] methods).") { input, output };
+        foreach (var option in table.Values) command.Options.Add(option);
+        command.Options.Add(quiet);
         command.SetAction(parse =>
         {
             var inputPath = parse.GetValue(input)!;
-            if (!GuardKindsParser.TryParse(parse.GetValue(guards), out var kinds, out var bad))
-            {
-                Console.Error.WriteLine($"weaver: error {DiagnosticCodes.BadOption}: --guards: unknown kind '{bad}' (use all, none, fields, statics, arrays, indirect).");
-                return ExitCodes.Usage;
-            }
-            var options = new WeaveOptions
-            {
-                InputPath = inputPath,
-                OutputPath = parse.GetValue(output) ?? inputPath,
-                Guards = kinds,
-                ReferencePaths = parse.GetValue(references) ?? [],
-                Memoize = parse.GetValue(memoize) ?? [],
-                AllowUnchecked = parse.GetValue(allowUnchecked) ?? [],
-                ReportPath = parse.GetValue(report),
-                KeyFile = parse.GetValue(key),
-                TrustedHost = parse.GetValue(trustedHost),
-            };
+            var diagnostics = new List<WeaverDiagnostic>();
+            var options = WeaveOptionBinder.Bind(inputPath, parse.GetValue(output) ?? inputPath,
+                spec => Values(parse, table[spec]), WeaveOptionBinder.FrontEnd.Cli, diagnostics);
+            Print(diagnostics, parse.GetValue(quiet));
+            if (options is null) return ExitCodes.Usage;
             var result = new WeavePipeline().Run(options);
             Print(result.Diagnostics, parse.GetValue(quiet));
             return result.Succeeded ? ExitCodes.Success : result.InternalError ? ExitCodes.InternalError : ExitCodes.Failed;
         });
         return command;
     }
+
+    private static Option CreateOption(WeaveOptionSpec spec)
+    {
+        string[] aliases = spec.CliAlias is { } alias ? [alias] : [];
+        var description = spec.Description + (spec.Kind == WeaveOptionKind.Bool ? " [true|false]" : "")
+                          + (spec.Default is { } d ? $" Default: {d}." : "") + $" (MSBuild: {spec.MSBuildProperty})";
+        return spec.Kind switch
+        {
+            WeaveOptionKind.List => new Option<string[]>(spec.CliName, aliases) { Description = description, AllowMultipleArgumentsPerToken = false },
+            // A bare flag means true; '--symbols false' turns a default-on option off.
+            WeaveOptionKind.Bool => new Option<bool?>(spec.CliName, aliases) { Description = description, Arity = ArgumentArity.ZeroOrOne },
+            _ => new Option<string?>(spec.CliName, aliases) { Description = description },
+        };
+    }
+
+    private static IReadOnlyList<string> Values(ParseResult parse, Option option) => option switch
+    {
+        Option<string[]> list => parse.GetValue(list) ?? [],
+        Option<bool?> flag when parse.GetResult(flag) is { } given => [given.Tokens.Count == 0 ? "true" : given.Tokens[^1].Value],
+        Option<string?> text when parse.GetValue(text) is { } value => [value],
+        _ => [],
+    };
 
     internal static void Print(IEnumerable<WeaverDiagnostic> diagnostics, bool quiet)
     {

@@ -41,6 +41,8 @@ public static class DiagnosticCodes
     public const string AlreadyWoven = "WVR0100";
     /// <summary>A summary of what was woven.</summary>
     public const string Summary = "WVR0101";
+    /// <summary>The woven module was accepted by the host's load-time verifier before it was written (<c>--verify</c>).</summary>
+    public const string VerifierAccepted = "WVR0102";
     /// <summary>A method failed JIT compilation in <c>weaver verify</c>.</summary>
     public const string InvalidIL = "WVR0301";
     /// <summary>A store in a woven assembly has no guard (reported by <c>weaver inspect</c>).</summary>

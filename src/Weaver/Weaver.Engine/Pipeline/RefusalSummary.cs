@@ -16,7 +16,8 @@ internal static class RefusalSummary
     public static WeaverDiagnostic? Build(string inputPath, IReadOnlyList<WeaverDiagnostic> diagnostics)
     {
         // An internal error is the weaver's own and is reported as such, never counted among the input's problems.
-        var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && d.Code != DiagnosticCodes.InternalError).ToList();
+        var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error
+            && d.Code is not (DiagnosticCodes.InternalError or DiagnosticCodes.GuardVerifierRejected)).ToList();
         if (errors.Count < 2) return null;
         var groups = errors
             .GroupBy(d => (d.Code, Key: d.Api ?? ""))

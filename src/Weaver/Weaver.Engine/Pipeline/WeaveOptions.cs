@@ -60,6 +60,19 @@ public sealed record WeaveOptions
     /// <summary>Whether to read and rewrite symbols when the input has a PDB.</summary>
     public bool Symbols { get; init; } = true;
 
+    /// <summary>
+    /// A guard policy file the front end validated before the weave (recorded for the report; it does not change the
+    /// woven code, which is the same under every policy), or null.
+    /// </summary>
+    public string? PolicyPath { get; init; }
+
+    /// <summary>
+    /// Whether the woven module is checked by the host's load-time verifier before it is written (only for modules
+    /// woven with every guard: a trusted host or a partial weave is not what the verifier accepts). The front ends
+    /// default to true (<c>--verify</c>, <c>WeaverVerify</c>); the engine's API to false.
+    /// </summary>
+    public bool Verify { get; init; }
+
     /// <summary>A short stable hash of the options that change the woven code; recorded in the marker.</summary>
     public string Hash()
     {

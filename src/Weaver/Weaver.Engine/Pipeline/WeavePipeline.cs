@@ -6,7 +6,8 @@ namespace Weaver.Engine.Pipeline;
 public sealed record WeaveResult(bool Succeeded, IReadOnlyList<WeaverDiagnostic> Diagnostics, WeaveReport Report)
 {
     /// <summary>Whether the weave failed because of a bug in the weaver (WVR0099) rather than a problem of the input.</summary>
-    public bool InternalError => Diagnostics.Any(d => d.Code == DiagnosticCodes.InternalError);
+    /// <remarks>A woven module the host's verifier rejects (WVR0303 during a weave) is the weaver's failure too.</remarks>
+    public bool InternalError => Diagnostics.Any(d => d.Code is DiagnosticCodes.InternalError or DiagnosticCodes.GuardVerifierRejected);
 }
 
 /// <summary>

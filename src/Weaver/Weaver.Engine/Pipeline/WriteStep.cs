@@ -38,6 +38,7 @@ public sealed class WriteStep : IWeaveStep
                 if (context.Options.KeyFile is { } key) parameters.StrongNameKeyBlob = File.ReadAllBytes(key);
                 context.Module.Write(dll, parameters);
             }
+            if (!Verified(context, tempDll, output)) return; // nothing is moved: the output is as it was
             // The PDB first: a reader that sees the new assembly must find its matching symbols.
             if (context.HasSymbols) File.Move(tempPdb, pdbOutput, overwrite: true);
             File.Move(tempDll, output, overwrite: true);
@@ -52,6 +53,22 @@ public sealed class WriteStep : IWeaveStep
             TryDelete(tempDll);
             TryDelete(tempPdb);
         }
+    }
+
+    // The host's load-time verifier runs on exactly the bytes about to be moved into place, so a weave never yields a
+    // module the host refuses. A trusted host or a partial weave (--guards other than all) is not a module it accepts.
+    private static bool Verified(WeaveContext context, string tempDll, string output)
+    {
+        var options = context.Options;
+        if (!options.Verify || options.TrustedHost || options.Guards != GuardKinds.All) return true;
+        var verdict = GuardRuntime.Verification.ModuleVerifier.Default.Verify(File.ReadAllBytes(tempDll), output);
+        foreach (var error in verdict.Errors)
+            context.Add(DiagnosticCodes.GuardVerifierRejected, DiagnosticSeverity.Error,
+                $"The woven module is rejected by the host's load-time verifier (a weaver bug; nothing was written): {error}");
+        if (verdict.Accepted)
+            context.Add(DiagnosticCodes.VerifierAccepted, DiagnosticSeverity.Message,
+                $"Accepted by the guard verifier ({verdict.Methods} methods, sha256 {verdict.Sha256}).");
+        return verdict.Accepted;
     }
 
     private static void TryDelete(string path)
