@@ -4,33 +4,42 @@ using System.Reflection.Metadata.Ecma335;
 namespace GuardRuntime.Verification;
 
 /// <summary>
-/// Calls: a call to another assembly spills its arguments, checks each destination the call model names, reloads
-/// them and calls (<c>stloc a(n-1) .. stloc a0; checks; ldloc a0 .. ldloc a(n-1); call</c>), with
-/// <c>CHECK(Call)</c> first for host calls. The memoization ABI appears only in its wrapper and table set-up shapes.
+/// Calls: a call to another assembly spills its arguments, checks each destination the call model requires
+/// (CallEffects.cs), reloads them and calls (<c>stloc a(n-1) .. stloc a0; checks; ldloc a0 .. ldloc a(n-1); call</c>),
+/// with <c>CHECK(Call)</c> first for host calls; every required check must be among the checks found. The memoization ABI appears only in its wrapper and table set-up shapes.
 /// </summary>
 internal sealed partial class MethodVerifier
 {
     private int[] spill = new int[16];
+    private readonly HashSet<string> present = new(StringComparer.Ordinal);
+    private readonly List<string> missing = [];
 
     private void ExternalCall(int k)
     {
         var call = index.Call(il.Arg[k]);
         if (call.IsSelf) return;
+        if (call.Refusal is { } why)
+        {
+            report.At(il.Offset[k], "call-refused", $"The call to {call.Target} is refused: {why}.");
+            return;
+        }
         int q = FirstPrefix(k), n = call.Parameters, start = q;
+        present.Clear();
         bool spilled = n > 0 && q - n - 1 >= 0 && Is(q - n - 1, ILOpCode.Call)
             && AbiOps.IsCheck(index.OpOf(il.Arg[q - n - 1]));
         for (int i = 0; spilled && i < n; i++) spilled = Is(q - n + i, ILOpCode.Ldloc);
         if (spilled) start = Spilled(k, q, call);
-        else if (n == 0 && q > 0 && Is(q - 1, ILOpCode.Call) && index.OpOf(il.Arg[q - 1]) is var before
-                 && AbiOps.IsCheck(before) && before != AbiOp.Call)
-            start = Receiver(k, q - 1, call);
-        else if (call.NeedsSpill)
-        {
-            report.At(il.Offset[k], "guard-missing",
-                $"The call to {call.Target} passes a writable byref or span that is not checked.");
-            return;
-        }
+        else if (n == 0) start = Receiver(q);
         if (start < 0) return;
+        missing.Clear();
+        foreach (var required in call.Required)
+            if (!present.Contains(required)) missing.Add(required);
+        if (il.Op[k] != ILOpCode.Newobj && ReceiverDescriptor(k, q, call) is { } receiver && !present.Contains(receiver))
+            missing.Add(receiver);
+        if (missing.Count > 0)
+            report.At(il.Offset[k], "guard-missing",
+                $"The call to {call.Target} is not preceded by the checks the {(call.Host ? "host-call rule" : "effect model")} " +
+                $"requires{(call.Line > 0 ? $" (framework-effects.txt line {call.Line})" : "")}: {string.Join("; ", missing)}.");
         if (call.Host)
         {
             int s = Check(start - 1, AbiOp.Call);
@@ -46,7 +55,30 @@ internal sealed partial class MethodVerifier
         Gap(start, k);
     }
 
-    // Returns the first stloc of the spill, after checking the checks between spill and reload.
+    // The receiver's check at this site: a constrained call passes a byref to the receiver (a struct is checked by its
+    // size, a class through the byref); a receiver of a type parameter cannot be checked.
+    private string? ReceiverDescriptor(int k, int q, CallFacts call)
+    {
+        if (call.Receiver == ReceiverCheck.None) return null;
+        if (call.Receiver == ReceiverCheck.Struct) return $"StoreAddress(this sizeof:{call.ReceiverType} conv.u)";
+        for (int p = q; p < k; p++)
+        {
+            if (il.Op[p] != ILOpCode.Constrained) continue;
+            var type = index.TypeString(il.Arg[p]);
+            if (type.StartsWith('!'))
+            {
+                report.At(il.Offset[k], "call-refused",
+                    $"The call to {call.Target} may write its receiver, of type parameter {type}, which cannot be checked.");
+                return null;
+            }
+            var handle = MetadataTokens.EntityHandle(il.Arg[p]);
+            bool value = index.IsValueType(handle) ?? index.Facts.Info(index.Parent(handle)).ValueType;
+            return value ? $"StoreAddress(this sizeof:{type} conv.u)" : "StoreObject(this ldind.ref)";
+        }
+        return "StoreObject(this)";
+    }
+
+    // Returns the first stloc of the spill, after describing the checks between spill and reload.
     private int Spilled(int k, int q, CallFacts call)
     {
         int n = call.Parameters, reload = q - n;
@@ -62,7 +94,6 @@ internal sealed partial class MethodVerifier
                 $"The checks before the call to {call.Target} do not follow a spill of its {n} arguments.");
             return -1;
         }
-        int satisfied = 0;
         for (int pos = t + 1; pos < reload;)
         {
             int c = pos;
@@ -76,46 +107,59 @@ internal sealed partial class MethodVerifier
                 return -1;
             }
             Expect(c, TargetOf(op), "*", null);
-            satisfied |= Required(pos, s, op, c, call);
+            present.Add(Describe(pos, s, op, c, n));
             pos = c + 1;
         }
-        int needed = call.Byrefs.Length + call.Spans.Length;
-        if (satisfied != (needed >= 31 ? -1 : (1 << needed) - 1))
-            report.At(il.Offset[k], "guard-missing",
-                $"The call to {call.Target} passes a writable byref or span argument that is not checked with its extent.");
         return t - n + 1;
     }
 
-    // A write check on the receiver of a method without parameters (span.Clear(), array.Initialize()): nothing is
-    // spilled, the receiver is duplicated: `dup; ldobj Span<T>; CHECK(StoreSpan)` or `dup; ldc; conv.i; ldc; conv.i; CHECK`.
-    private int Receiver(int k, int c, CallFacts call)
+    // Checks on the receiver of a method without parameters (span.Clear(), array.Initialize()): nothing is spilled,
+    // each check duplicates the receiver: `dup; ldobj Span<T>; CHECK(StoreSpan)`. Returns the first block's start.
+    private int Receiver(int q)
     {
-        var op = index.OpOf(il.Arg[c]);
-        int s = Check(c, op);
-        for (int pos = s - 1; s > 0 && pos >= Math.Max(0, s - 5); pos--)
-            if (Is(pos, ILOpCode.Dup) && Operands(pos, s, op, 0))
-            {
-                Expect(c, TargetOf(op), "*", null);
-                return pos;
-            }
-        report.At(il.Offset[k], "guard-shape", $"The check before the call to {call.Target} is not canonical.");
-        return -1;
+        int start = q;
+        for (int e = q - 1; Is(e, ILOpCode.Call) && index.OpOf(il.Arg[e]) is var op && AbiOps.IsCheck(op)
+                            && op != AbiOp.Call;)
+        {
+            int s = Check(e, op), dup = -1;
+            for (int pos = s - 1; s > 0 && pos >= Math.Max(0, s - 5) && dup < 0; pos--)
+                if (Is(pos, ILOpCode.Dup) && Operands(pos, s, op, 0)) dup = pos;
+            if (dup < 0) break;
+            Expect(e, TargetOf(op), "*", null);
+            present.Add(Describe(dup, s, op, e, 0));
+            start = dup;
+            e = dup - 1;
+        }
+        return start;
     }
 
-    // Which required argument checks the block [pos, s) + CHECK(op) at c is: byref `ldloc a; sizeof E; conv.u` or span `ldloc a`.
-    private int Required(int pos, int s, AbiOp op, int c, CallFacts call)
+    // A check block in the spelling of CallFacts.Required: `StoreAddress(a1 sizeof:System.Int32 conv.u)`.
+    private string Describe(int pos, int s, AbiOp op, int c, int n)
     {
-        int bits = 0;
-        for (int r = 0; r < call.Byrefs.Length; r++)
-            if (op == AbiOp.StoreAddress && s - pos == 3 && Is(pos, ILOpCode.Ldloc, spill[call.Byrefs[r]])
-                && Is(pos + 1, ILOpCode.Sizeof) && Is(pos + 2, ILOpCode.Conv_u)
-                && TypeNameProvider.Unmodified(index.TypeString(il.Arg[pos + 1])) == call.ByrefElements[r])
-                bits |= 1 << Math.Min(r, 30);
-        for (int r = 0; r < call.Spans.Length; r++)
-            if (op == AbiOp.StoreSpan && s - pos == 1 && Is(pos, ILOpCode.Ldloc, spill[call.Spans[r]])
-                && SpanElement(il.Arg[c]) == call.SpanElements[r])
-                bits |= 1 << Math.Min(call.Byrefs.Length + r, 30);
-        return bits;
+        var text = new System.Text.StringBuilder(op == AbiOp.StoreSpan ? $"StoreSpan<{SpanElement(il.Arg[c])}>(" : op + "(");
+        for (int i = pos; i < s; i++)
+        {
+            if (i > pos) text.Append(' ');
+            text.Append(il.Op[i] switch
+            {
+                ILOpCode.Ldloc => "a" + SpillIndex(il.Arg[i], n),
+                ILOpCode.Ldloca => "a" + SpillIndex(il.Arg[i++], n) + ".Span",
+                ILOpCode.Dup => "this",
+                ILOpCode.Ldc_i4 => il.Arg[i].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ILOpCode.Sizeof => "sizeof:" + TypeNameProvider.Unmodified(index.TypeString(il.Arg[i])),
+                ILOpCode.Ldobj => "ldobj:" + index.TypeString(il.Arg[i]),
+                ILOpCode.Conv_i => "conv.i", ILOpCode.Conv_u => "conv.u", ILOpCode.Add => "add", ILOpCode.Mul => "mul",
+                _ => "ldind.ref",
+            });
+        }
+        return text.Append(')').ToString();
+    }
+
+    private int SpillIndex(int local, int n)
+    {
+        for (int a = 0; a < n; a++)
+            if (spill[a] == local) return a;
+        return -1;
     }
 
     private string SpanElement(int token)
@@ -174,6 +218,8 @@ internal sealed partial class MethodVerifier
         il.Op[i] == ILOpCode.Call && index.OpOf(il.Arg[i]) == AbiOp.None
         && index.Call(il.Arg[i]) is { IsSelf: false, Host: false, Target: "System.Memory`1::get_Span" };
 
+    // A delegate calls its target later, with arguments no check sees: a framework target must need no check, a host
+    // target must be exported, pass no writable byref, and have the call check where the pointer is taken.
     private void FunctionPointer(int k)
     {
         var op = index.OpOf(il.Arg[k]);
@@ -183,7 +229,20 @@ internal sealed partial class MethodVerifier
             return;
         }
         var call = index.Call(il.Arg[k]);
-        if (call.IsSelf || !call.Host) return;
+        if (call.IsSelf) return;
+        if (call.Refusal is { } why)
+        {
+            report.At(il.Offset[k], "call-refused", $"A delegate to {call.Target} is refused: {why}.");
+            return;
+        }
+        if (call.NeedsChecks)
+        {
+            report.At(il.Offset[k], "delegate-unchecked",
+                $"A delegate to {call.Target} would call it without the checks it needs " +
+                $"({string.Join("; ", call.Receiver == ReceiverCheck.None ? call.Required : [.. call.Required, "its receiver"])}).");
+            return;
+        }
+        if (!call.Host) return;
         int s = Check(k - 1, AbiOp.Call);
         if (s < 0)
         {

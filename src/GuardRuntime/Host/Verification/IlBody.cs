@@ -30,6 +30,8 @@ internal sealed class IlBody
         foreach (var f in typeof(OpCodes).GetFields())
             if (f.GetValue(null) is OpCode op)
                 (op.Size == 1 ? OneByte : TwoByte)[op.Value & 0xff] = op.OperandType;
+        // OpCodes lists the reserved prefix bytes 0xF8-0xFF as one-byte instructions; in a body they are malformed.
+        for (int b = 0xF8; b <= 0xFF; b++) OneByte[b] = (OperandType)(-1);
     }
 
     /// <summary>Decodes <paramref name="body"/>; returns false (with the offset) when the IL is malformed.</summary>
@@ -124,11 +126,12 @@ internal sealed class IlBody
     {
         switch (op)
         {
-            case >= ILOpCode.Ldc_i4_m1 and <= ILOpCode.Ldc_i4_8: arg = op - ILOpCode.Ldc_i4_0; return ILOpCode.Ldc_i4;
+            // ILOpCode is a ushort enum: subtracting two of them is a ushort (ldc.i4.m1 would be 65535), so cast first.
+            case >= ILOpCode.Ldc_i4_m1 and <= ILOpCode.Ldc_i4_8: arg = (int)op - (int)ILOpCode.Ldc_i4_0; return ILOpCode.Ldc_i4;
             case ILOpCode.Ldc_i4_s: return ILOpCode.Ldc_i4;
-            case >= ILOpCode.Ldloc_0 and <= ILOpCode.Ldloc_3: arg = op - ILOpCode.Ldloc_0; return ILOpCode.Ldloc;
-            case >= ILOpCode.Stloc_0 and <= ILOpCode.Stloc_3: arg = op - ILOpCode.Stloc_0; return ILOpCode.Stloc;
-            case >= ILOpCode.Ldarg_0 and <= ILOpCode.Ldarg_3: arg = op - ILOpCode.Ldarg_0; return ILOpCode.Ldarg;
+            case >= ILOpCode.Ldloc_0 and <= ILOpCode.Ldloc_3: arg = (int)op - (int)ILOpCode.Ldloc_0; return ILOpCode.Ldloc;
+            case >= ILOpCode.Stloc_0 and <= ILOpCode.Stloc_3: arg = (int)op - (int)ILOpCode.Stloc_0; return ILOpCode.Stloc;
+            case >= ILOpCode.Ldarg_0 and <= ILOpCode.Ldarg_3: arg = (int)op - (int)ILOpCode.Ldarg_0; return ILOpCode.Ldarg;
             case ILOpCode.Ldloc_s: return ILOpCode.Ldloc;
             case ILOpCode.Stloc_s: return ILOpCode.Stloc;
             case ILOpCode.Ldloca_s: return ILOpCode.Ldloca;

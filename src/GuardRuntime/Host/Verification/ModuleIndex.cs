@@ -18,6 +18,9 @@ internal sealed class ModuleIndex
     public readonly MetadataReader Reader;
     public readonly string AssemblyName;
     public readonly TypeNameProvider Names;
+    public readonly SigTypes Sigs;
+    public readonly TypeFacts Facts;
+    private readonly IReadOnlyList<string> hostDirectories;
     public FieldDefinitionHandle HolderField;
     public TypeDefinitionHandle Holder;
     public MethodDefinitionHandle HolderCctor;
@@ -29,12 +32,15 @@ internal sealed class ModuleIndex
     private Dictionary<EntityHandle, bool>? valueTypes;
     private readonly Report report;
 
-    public ModuleIndex(MetadataReader reader, Report report)
+    public ModuleIndex(MetadataReader reader, Report report, IReadOnlyList<string> hostDirectories)
     {
         Reader = reader;
         this.report = report;
+        this.hostDirectories = hostDirectories;
         AssemblyName = reader.IsAssembly ? reader.GetString(reader.GetAssemblyDefinition().Name) : "";
         Names = new TypeNameProvider(reader);
+        Sigs = new SigTypes(reader, Names);
+        Facts = new TypeFacts(this);
         (fields, calls, typeNames) = (new(reader), new(reader), new(reader));
         memberOps = new AbiOp[reader.GetTableRowCount(TableIndex.MemberRef) + 1];
         CheckReferences();
@@ -168,48 +174,52 @@ internal sealed class ModuleIndex
         return facts = new FieldFacts(TypeName(parent) + "::" + name, ScopeOf(parent), parent, isStatic);
     }
 
-    /// <summary>What a call token names, with its parameters rendered under the call's generic arguments.</summary>
+    /// <summary>What a call token names, judged under the call's generic arguments (CallEffects.cs, HostSurface.cs).</summary>
     public CallFacts Call(int token)
     {
         ref var facts = ref calls.Slot(token);
         if (facts is not null) return facts;
         var handle = MetadataTokens.EntityHandle(token);
-        var methodArgs = ImmutableArray<string>.Empty;
+        var methodArgs = ImmutableArray<SigType>.Empty;
         if (handle.Kind == HandleKind.MethodSpecification)
         {
             var spec = Reader.GetMethodSpecification((MethodSpecificationHandle)handle);
-            methodArgs = spec.DecodeSignature(Names, default);
+            methodArgs = spec.DecodeSignature(Sigs, default);
             handle = spec.Method;
         }
-        if (handle.Kind != HandleKind.MemberReference)
-            facts = CallFacts.Self(handle.Kind == HandleKind.MethodDefinition);
-        else
-        {
-            var m = Reader.GetMemberReference((MemberReferenceHandle)handle);
-            var scope = m.Parent.Kind is HandleKind.TypeReference or HandleKind.TypeSpecification ? ScopeOf(m.Parent)
-                : null;
-            if (scope is null || scope == AssemblyName) return facts = CallFacts.Self(scope is not null);
-            var typeArgs = m.Parent.Kind == HandleKind.TypeSpecification
-                ? TypeArguments((TypeSpecificationHandle)m.Parent) : [];
-            var signature = m.DecodeMethodSignature(Names, new GenericScope(typeArgs, methodArgs));
-            facts = CallEffects.Classify(scope, TypeName(m.Parent), Reader.GetString(m.Name), signature.ParameterTypes,
-                methodArgs);
-        }
+        if (handle.Kind != HandleKind.MemberReference) return facts = CallFacts.Self(handle.Kind == HandleKind.MethodDefinition);
+        var m = Reader.GetMemberReference((MemberReferenceHandle)handle);
+        // A method of an array type (T[,]::Set, ::Address) belongs to the framework: unclassified, it is checked whole.
+        var scope = m.Parent.Kind is HandleKind.TypeReference or HandleKind.TypeSpecification ? ScopeOf(m.Parent) : null;
+        var parent = Parent(m.Parent);
+        if (parent.Kind == SigKind.Array) scope = "System.Runtime";
+        if (scope is null || scope == AssemblyName) return facts = CallFacts.Self(scope is not null);
+        if (m.GetKind() != MemberReferenceKind.Method) return facts = CallFacts.Self(false);
+        var typeArgs = parent.Kind == SigKind.Instance ? parent.Args : [];
+        var name = Reader.GetString(m.Name);
+        var open = m.DecodeMethodSignature(Sigs, default);
+        var closed = m.DecodeMethodSignature(Sigs, new SigScope(typeArgs, methodArgs));
+        facts = CallEffects.Classify(Facts, scope, parent, name, open.Header.IsInstance, closed.ParameterTypes,
+            string.Join(",", open.ParameterTypes.Select(p => p.Model)), methodArgs);
+        if (facts.Host && HostSurface.Find(scope, hostDirectories) is { IsWoven: false } host
+            && host.Exported(parent.DefinitionName ?? parent.Text, HostSurface.Key(name, open), hostDirectories) != true)
+            facts = facts with
+            {
+                Refusal = $"{facts.Target} is a member of the host assembly '{scope}' that the host does not export " +
+                          "with [ModuleExport] (matched by its full signature)",
+            };
         return facts;
     }
 
-    private ImmutableArray<string> TypeArguments(TypeSpecificationHandle spec)
+    /// <summary>A member reference's parent as a signature type (a type reference gets its class/valuetype tag).</summary>
+    public SigType Parent(EntityHandle parent) => parent.Kind switch
     {
-        var blob = Reader.GetBlobReader(Reader.GetTypeSpecification(spec).Signature);
-        if (blob.ReadSignatureTypeCode() != SignatureTypeCode.GenericTypeInstance) return [];
-        blob.ReadByte();
-        blob.ReadTypeHandle();
-        int n = blob.ReadCompressedInteger();
-        var decoder = new SignatureDecoder<string, GenericScope>(Names, Reader, default);
-        var args = ImmutableArray.CreateBuilder<string>(n);
-        for (int i = 0; i < n; i++) args.Add(decoder.DecodeType(ref blob));
-        return args.MoveToImmutable();
-    }
+        HandleKind.TypeSpecification => Reader.GetTypeSpecification((TypeSpecificationHandle)parent).DecodeSignature(Sigs, default),
+        HandleKind.TypeReference => Sigs.GetTypeFromReference(Reader, (TypeReferenceHandle)parent,
+            IsValueType(parent) == true ? (byte)SignatureTypeKind.ValueType : (byte)0),
+        HandleKind.TypeDefinition => Sigs.GetTypeFromDefinition(Reader, (TypeDefinitionHandle)parent, 0),
+        _ => new SigType(SigKind.Primitive, "?", "?"),
+    };
 
     // Metadata names a referenced type as class or value type only inside signatures: read them all once.
     private void CollectValueTypes()
@@ -247,7 +257,7 @@ internal sealed class ModuleIndex
         }
         foreach (var h in Reader.TypeReferences)
             if (ScopeOf(h) is { } scope && AbiDescriptor.IsRuntimeAssembly(scope)
-                && AbiDescriptor.RoleOf(scope, TypeName(h), null) is null)
+                && AbiDescriptor.RoleOf(scope, TypeName(h), null) is null or AbiRole.HostBase)
                 report.Module("abi-nonmember",
                     $"The module references '{TypeName(h)}' of '{scope}', which is not part of the ABI.");
         foreach (var h in Reader.MemberReferences)

@@ -14,8 +14,17 @@ namespace GuardRuntime.Verification;
 /// </summary>
 public sealed class ModuleVerifier
 {
-    /// <summary>The verifier with the default call-effect model (what the weaver checks for calls today).</summary>
+    /// <summary>The verifier that finds host assemblies where the host loads them (its default context, its platform list).</summary>
     public static ModuleVerifier Default { get; } = new();
+
+    private readonly string[] hostDirectories;
+
+    /// <summary>A verifier that also looks for host assemblies (whose exports a module may call) in <paramref name="hostDirectories"/>.</summary>
+    public ModuleVerifier(IEnumerable<string> hostDirectories) =>
+        this.hostDirectories = [.. hostDirectories.Select(Path.GetFullPath)];
+
+    /// <summary>A verifier that finds host assemblies only where the host loads them.</summary>
+    public ModuleVerifier() => hostDirectories = [];
 
     /// <summary>Verifies the module at <paramref name="path"/>.</summary>
     public VerificationResult Verify(string path) =>
@@ -36,7 +45,7 @@ public sealed class ModuleVerifier
                 if (!pe.HasMetadata) report.Module("not-a-module", "The image has no .NET metadata.");
                 else if ((pe.PEHeaders.CorHeader!.Flags & CorFlags.ILOnly) == 0) report.Module("refused",
                     "Mixed-mode (native) images are refused.");
-                else (methods, ilBytes, guarded, unguarded) = VerifyModule(pe, report);
+                else (methods, ilBytes, guarded, unguarded) = VerifyModule(pe, report, hostDirectories);
             }
         }
         catch (BadImageFormatException e)
@@ -47,10 +56,10 @@ public sealed class ModuleVerifier
             { GuardedStores = guarded, UnguardedStores = unguarded };
     }
 
-    private static (int, long, int, int) VerifyModule(PEReader pe, Report report)
+    private static (int, long, int, int) VerifyModule(PEReader pe, Report report, string[] hostDirectories)
     {
         var reader = pe.GetMetadataReader();
-        var index = new ModuleIndex(reader, report);
+        var index = new ModuleIndex(reader, report, hostDirectories);
         var methods = new MethodVerifier(index, report, ReadManifest(pe, reader, index.AssemblyName, report));
         int count = 0;
         long bytes = 0;
