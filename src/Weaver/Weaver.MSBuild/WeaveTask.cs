@@ -41,6 +41,9 @@ public sealed class WeaveTask : MSBuildTask
     /// <summary><c>WeaverMemoize</c>: methods to memoize besides those marked <c>[Memoize]</c>, as <c>Namespace.Type::Method</c>.</summary>
     public string[] Memoize { get; set; } = [];
 
+    /// <summary><c>WeaverMemoizeProfile</c>: with <c>auto</c> memoization, a KCR profile of an earlier run, or empty.</summary>
+    public string? MemoizeProfile { get; set; }
+
     /// <summary><c>WeaverAllowUnchecked</c>: APIs a trusted module may keep although no guard can check them.</summary>
     public string[] AllowUnchecked { get; set; } = [];
 

@@ -71,4 +71,10 @@ public static class DiagnosticCodes
     public const string Memoized = "WVR1009";
     /// <summary>The address of a static field a memoized method reads escapes where the weaver cannot follow it, so writes through it do not invalidate the cache.</summary>
     public const string MemoizeUntrackedWrite = "WVR1010";
+    /// <summary>A KCR profile (<c>--profile</c>, <c>--memoize-profile</c>) cannot be read or is not a <c>kcr-profile/1</c> file.</summary>
+    public const string MemoizeProfileInvalid = "WVR1050";
+    /// <summary><c>weaver suggest</c> was given an assembly that is already woven; suggest on the unwoven build.</summary>
+    public const string SuggestWovenInput = "WVR1051";
+    /// <summary><c>--memoize auto</c> chose a method (message: its table name, estimated saving and the profile's word).</summary>
+    public const string AutoMemoized = "WVR1052";
 }

@@ -37,7 +37,7 @@ internal static class MemoizeCandidates
                 if (Check(context, method, attribute, DiagnosticSeverity.Error, diagnostics) is { } candidate) accepted.Add(candidate);
             }
 
-        foreach (var entry in context.Options.Memoize.Distinct(StringComparer.Ordinal))
+        foreach (var entry in context.Options.Memoize.Distinct(StringComparer.Ordinal).Where(e => e != Suggest.AutoMemoize.Keyword))
         {
             var separator = entry.IndexOf("::", StringComparison.Ordinal);
             if (separator <= 0 || separator + 2 >= entry.Length)
@@ -89,7 +89,7 @@ internal static class MemoizeCandidates
     }
 
     // The first rule a method breaks, as (code, reason), or (null, null) with the key plan filled in.
-    private static (string? Code, string? Reason) Reject(MethodDefinition method, List<ArgumentKey> keys)
+    internal static (string? Code, string? Reason) Reject(MethodDefinition method, List<ArgumentKey> keys)
     {
         if (method.IsConstructor) return (DiagnosticCodes.MemoizeNotStatic, "constructors cannot be memoized");
         if (!method.IsStatic) return (DiagnosticCodes.MemoizeNotStatic, "it is an instance method; only static methods can be memoized, because the weaver cannot prove an instance immutable");

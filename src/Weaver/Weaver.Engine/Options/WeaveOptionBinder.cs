@@ -58,6 +58,7 @@ public static class WeaveOptionBinder
             Guards = kinds,
             ReferencePaths = List(WeaveOptionTable.References).Select(Path.GetFullPath).ToArray(),
             Memoize = List(WeaveOptionTable.Memoize),
+            MemoizeProfile = FullPath(WeaveOptionTable.MemoizeProfile),
             AllowUnchecked = List(WeaveOptionTable.AllowUnchecked),
             TrustedHost = Bool(WeaveOptionTable.TrustedHost),
             PolicyPath = policy,

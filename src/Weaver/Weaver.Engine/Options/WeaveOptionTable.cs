@@ -20,7 +20,15 @@ public static class WeaveOptionTable
 
     /// <summary>Methods to memoize besides <c>[Memoize]</c> ones.</summary>
     public static readonly WeaveOptionSpec Memoize = new("memoize", "--memoize", null, "WeaverMemoize", "Memoize",
-        WeaveOptionKind.List, null, "Memoize a method besides those marked [Memoize]: Namespace.Type::Method (repeatable).");
+        WeaveOptionKind.List, null,
+        "Memoize a method besides those marked [Memoize]: Namespace.Type::Method (repeatable), or 'auto' for the top " +
+        "candidates of the purity analysis and cost estimate ('weaver suggest'), each still behind determinism learning.");
+
+    /// <summary>With <c>auto</c> memoization: the profile of an earlier run.</summary>
+    public static readonly WeaveOptionSpec MemoizeProfile = new("memoize-profile", "--memoize-profile", null, "WeaverMemoizeProfile",
+        "MemoizeProfile", WeaveOptionKind.Text, null,
+        "With --memoize auto: a KCR profile of an earlier run (weaver stats --profile-out, or KcrProfile.Save in a host); " +
+        "tables that did not pay are left out and observed repeat rates rank the rest.");
 
     /// <summary>APIs a trusted module may keep unchecked.</summary>
     public static readonly WeaveOptionSpec AllowUnchecked = new("allow-unchecked", "--allow-unchecked", null, "WeaverAllowUnchecked",
@@ -60,5 +68,5 @@ public static class WeaveOptionTable
 
     /// <summary>Every row, in the order <c>--help</c> lists them.</summary>
     public static IReadOnlyList<WeaveOptionSpec> All { get; } =
-        [Guards, References, Memoize, AllowUnchecked, TrustedHost, Policy, Report, KeyFile, Symbols, Verify];
+        [Guards, References, Memoize, MemoizeProfile, AllowUnchecked, TrustedHost, Policy, Report, KeyFile, Symbols, Verify];
 }

@@ -22,6 +22,7 @@ public sealed class MemoizeStep : IWeaveStep
         // Every rejection is reported; the accepted candidates are still memoized, so the later steps see (and
         // report problems in) the module as it would be woven.
         foreach (var d in rejections) context.Add(d);
+        if (Suggest.AutoMemoize.Requested(context.Options)) candidates.AddRange(Suggest.AutoMemoize.Select(context, candidates));
         if (candidates.Count == 0) return;
 
         // Dependencies are read from the original bodies, before they move.

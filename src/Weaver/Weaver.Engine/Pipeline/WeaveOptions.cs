@@ -42,8 +42,17 @@ public sealed record WeaveOptions
     /// <summary>A strong-name key file (.snk) to re-sign a strong-named input with, or null.</summary>
     public string? KeyFile { get; init; }
 
-    /// <summary>Methods to memoize besides those marked <c>[Memoize]</c>, as <c>Namespace.Type::Method</c>.</summary>
+    /// <summary>
+    /// Methods to memoize besides those marked <c>[Memoize]</c>, as <c>Namespace.Type::Method</c>; the entry <c>auto</c>
+    /// adds the top candidates of the purity analysis and cost estimate (<c>weaver suggest</c>).
+    /// </summary>
     public IReadOnlyList<string> Memoize { get; init; } = [];
+
+    /// <summary>With <c>auto</c> in <see cref="Memoize"/>: a KCR profile of an earlier run (<c>KcrProfile</c>), or null.</summary>
+    public string? MemoizeProfile { get; init; }
+
+    /// <summary>With <c>auto</c> in <see cref="Memoize"/>: how many candidates to weave at most.</summary>
+    public int MemoizeAutoLimit { get; init; } = Suggest.SuggestEngine.DefaultLimit;
 
     /// <summary>
     /// API patterns (<c>System.Reflection.FieldInfo::SetValue</c>, a prefix ending in <c>*</c>, or <c>*</c> for all) that a
@@ -76,7 +85,10 @@ public sealed record WeaveOptions
     /// <summary>A short stable hash of the options that change the woven code; recorded in the marker.</summary>
     public string Hash()
     {
-        var text = $"guards={Guards};memoize={string.Join(',', Memoize.Order(StringComparer.Ordinal))};allow={string.Join(',', AllowUnchecked.Order(StringComparer.Ordinal))};trustedHost={TrustedHost}";
+        // An automatic selection depends on the profile's contents, not only on its name.
+        var profile = MemoizeProfile is { } p && File.Exists(p) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(p)))[..12] : "";
+        var auto = Suggest.AutoMemoize.Requested(this) ? $";profile={profile};autoLimit={MemoizeAutoLimit}" : "";
+        var text = $"guards={Guards};memoize={string.Join(',', Memoize.Order(StringComparer.Ordinal))}{auto};allow={string.Join(',', AllowUnchecked.Order(StringComparer.Ordinal))};trustedHost={TrustedHost}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
     }
 }
