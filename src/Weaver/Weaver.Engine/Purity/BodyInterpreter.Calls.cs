@@ -19,6 +19,7 @@ internal sealed partial class BodyInterpreter
 
         var resultType = newObj ? callee.DeclaringType : GenericSubstitution.StripModifiers(callee.ReturnType);
         bool pushes = newObj || resultType.MetadataType != MetadataType.Void;
+        if (virtualCall && callee.HasThis && arguments[0].Type is { } receiverType) callee = Devirtualize(callee, receiverType);
         var definition = ModuleDefinitionOf(ref callee, constrainedType, virtualCall, out var unknownTarget);
         Provenance result;
         if (unknownTarget is not null)
@@ -36,6 +37,7 @@ internal sealed partial class BodyInterpreter
         }
         else result = CallFramework(at, callee, arguments, newObj, resultType);
         if (newObj) result = Provenance.FreshOnly;
+        else if (PointsNowhere(resultType)) result = Provenance.None;
         if (pushes) Push(new AbstractValue(result, resultType));
     }
 
@@ -72,7 +74,7 @@ internal sealed partial class BodyInterpreter
         var written = new HashSet<int>();
         // Writable spans, byrefs and pointers are written whatever the rule says (as the guard checks them).
         for (int i = 0; i < callee.Parameters.Count; i++)
-            if (IsWritableHandle(callee.Parameters[i])) written.Add(i + offset);
+            if (IsWritableHandle(callee.Parameters[i], verdict.Rule is { ReadsPointers: true })) written.Add(i + offset);
         if (verdict.Rule is { } rule)
         {
             if (rule.Class == GuardRuntime.Effects.EffectClass.WritesReceiver && callee.HasThis && !newObj) written.Add(0);
@@ -92,17 +94,33 @@ internal sealed partial class BodyInterpreter
             return Provenance.FreshOnly;
         }
         // A reviewed member that returns an array returns a new one; anything else may be a view of its arguments.
-        return resultType is ArrayType ? Provenance.FreshOnly : everything;
+        return resultType is ArrayType || callee.Name == "Clone" ? Provenance.FreshOnly : everything;
     }
 
-    private static bool IsWritableHandle(ParameterDefinition parameter)
+    private static bool IsWritableHandle(ParameterDefinition parameter, bool readsPointers)
     {
         var type = GenericSubstitution.StripModifiers(parameter.ParameterType);
         if (type is ByReferenceType) return !parameter.IsIn && !parameter.CustomAttributes.Any(a => a.AttributeType.Name == "IsReadOnlyAttribute")
                                             && !(parameter.ParameterType is RequiredModifierType m && m.ModifierType.Name == "InAttribute");
-        if (type is PointerType) return true;
+        if (type is PointerType) return !readsPointers;
         var element = type.GetElementType().FullName;
         return element is "System.Span`1" or "System.Memory`1";
+    }
+
+    // A virtual call on a receiver whose static type is sealed (or a value type) runs that type's override.
+    private static MethodReference Devirtualize(MethodReference callee, TypeReference receiverType)
+    {
+        var receiver = Resolve(receiverType);
+        if (receiver is null || !(receiver.IsSealed || receiver.IsValueType) || receiver.IsInterface) return callee;
+        var signature = EffectSignature.Of(callee);
+        for (var type = receiver; type is not null; type = type.BaseType is { } b ? Resolve(b) : null)
+        {
+            var match = type.Methods.FirstOrDefault(m => m.IsVirtual && !m.IsStatic && m.Name == callee.Name
+                && m.Parameters.Count == callee.Parameters.Count && EffectSignature.Of(m) == signature);
+            if (match is not null) return match.DeclaringType.HasGenericParameters ? callee : match;
+            if (type.FullName == callee.DeclaringType.GetElementType().FullName) break;
+        }
+        return callee;
     }
 
     private static bool FormsView(MethodReference callee, bool newObj)
@@ -158,6 +176,13 @@ internal sealed partial class BodyInterpreter
         bool overridable = virtualCall && resolved.IsVirtual && !resolved.IsFinal && !resolved.DeclaringType.IsSealed;
         if (overridable && !IsFrameworkLeaf(resolved))
         {
+            // Object.GetHashCode and friends: the named reason says more than "an override is not known".
+            if (resolved.Module != method.Module
+                && NondeterminismTable.Reason(EffectSignature.TypeName(resolved.DeclaringType), resolved.Name, EffectSignature.Of(resolved)) is { } why)
+            {
+                unknown = $"calls {EffectSignature.TypeName(resolved.DeclaringType)}.{resolved.Name}, which {why}";
+                return null;
+            }
             unknown = resolved.DeclaringType.IsInterface
                 ? $"calls interface member {Name(callee)}, whose implementation is not known"
                 : $"calls virtual {Name(callee)}, whose override is not known";
@@ -167,8 +192,9 @@ internal sealed partial class BodyInterpreter
     }
 
     // Virtual framework members called on framework types no module can derive from in a way that changes them.
+    // SearchValues<T> has only internal constructors: every instance is one of the framework's own implementations.
     private static bool IsFrameworkLeaf(MethodDefinition resolved) =>
-        resolved.DeclaringType.FullName is "System.Text.Encoding";
+        resolved.DeclaringType.FullName is "System.Text.Encoding" or "System.Buffers.SearchValues`1";
 
     private static TypeDefinition? Resolve(TypeReference type)
     {

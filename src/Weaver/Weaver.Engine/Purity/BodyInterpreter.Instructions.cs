@@ -22,7 +22,8 @@ internal sealed partial class BodyInterpreter
             case Code.Ldarg_0 or Code.Ldarg_1 or Code.Ldarg_2 or Code.Ldarg_3 or Code.Ldarg_S or Code.Ldarg:
             {
                 int index = ArgumentIndex(instruction);
-                Push(new AbstractValue(Provenance.Parameter(index), ArgumentType(index)));
+                var type = ArgumentType(index);
+                Push(new AbstractValue(PointsNowhere(type) ? Provenance.None : Provenance.Parameter(index), type));
                 return;
             }
             case Code.Ldarga_S or Code.Ldarga:
@@ -50,7 +51,7 @@ internal sealed partial class BodyInterpreter
                 Push(new AbstractValue(Provenance.None, null, IsNull: true));
                 return;
             case Code.Ldstr:
-                Push(new AbstractValue(Provenance.UnknownOnly, method.Module.TypeSystem.String));
+                Push(new AbstractValue(Provenance.None, method.Module.TypeSystem.String));
                 return;
             case Code.Ldc_I4_M1 or Code.Ldc_I4_0 or Code.Ldc_I4_1 or Code.Ldc_I4_2 or Code.Ldc_I4_3 or Code.Ldc_I4_4
                 or Code.Ldc_I4_5 or Code.Ldc_I4_6 or Code.Ldc_I4_7 or Code.Ldc_I4_8 or Code.Ldc_I4_S or Code.Ldc_I4
@@ -75,7 +76,8 @@ internal sealed partial class BodyInterpreter
             case Code.Ldfld:
             {
                 var field = (FieldReference)instruction.Operand;
-                Push(new AbstractValue(Contents(Pop().Points), field.FieldType));
+                var loaded = Contents(Pop().Points);
+                Push(new AbstractValue(PointsNowhere(field.FieldType) ? Provenance.None : loaded, field.FieldType));
                 return;
             }
             case Code.Ldflda:
@@ -110,7 +112,8 @@ internal sealed partial class BodyInterpreter
             {
                 Pop();
                 var array = Pop();
-                Push(new AbstractValue(Contents(array.Points), (array.Type as ArrayType)?.ElementType));
+                bool number = code is not (Code.Ldelem_Ref or Code.Ldelem_Any or Code.Ldelem_I);
+                Push(new AbstractValue(number ? Provenance.None : Contents(array.Points), (array.Type as ArrayType)?.ElementType));
                 return;
             }
             case >= Code.Stelem_I and <= Code.Stelem_Ref or Code.Stelem_Any:
@@ -121,8 +124,12 @@ internal sealed partial class BodyInterpreter
                 return;
             }
             case >= Code.Ldind_I1 and <= Code.Ldind_Ref or Code.Ldobj:
-                Push(new AbstractValue(Contents(Pop().Points), code == Code.Ldobj ? (TypeReference)instruction.Operand : null));
+            {
+                var loaded = Contents(Pop().Points);
+                bool number = code is not (Code.Ldind_Ref or Code.Ldobj or Code.Ldind_I);
+                Push(new AbstractValue(number ? Provenance.None : loaded, code == Code.Ldobj ? (TypeReference)instruction.Operand : null));
                 return;
+            }
             case >= Code.Stind_Ref and <= Code.Stind_R8 or Code.Stind_I or Code.Stobj:
             {
                 var value = Pop();
@@ -252,6 +259,20 @@ internal sealed partial class BodyInterpreter
         catch (AssemblyResolutionException) { return false; }
     }
 
+    // Numbers and strings point nowhere a method can write: an int read from an argument's array, or a string argument
+    // appended to a builder, must not make what it is stored into "the argument". Native integers and pointers keep
+    // their provenance (they can hold addresses); a write through an address that points nowhere known is impure.
+    private static bool PointsNowhere(TypeReference? type)
+    {
+        if (type is null) return false;
+        type = GenericSubstitution.StripModifiers(type);
+        if (type.MetadataType == MetadataType.String) return true;
+        if (type.IsPrimitive) return type.MetadataType is not (MetadataType.IntPtr or MetadataType.UIntPtr);
+        if (type is ArrayType or PointerType or ByReferenceType or GenericParameter) return false;
+        try { return type.Resolve() is { IsEnum: true }; }
+        catch (AssemblyResolutionException) { return false; }
+    }
+
     private void LoadStatic(int at, FieldReference reference, bool address)
     {
         FieldDefinition? field;
@@ -277,7 +298,7 @@ internal sealed partial class BodyInterpreter
             readsMutable = readsMutable.Add(field);
         else if (!field.IsLiteral)
             readsContents = readsContents.Add(field);
-        Push(new AbstractValue(Provenance.Static(field), address ? null : reference.FieldType));
+        Push(new AbstractValue(!address && PointsNowhere(reference.FieldType) ? Provenance.None : Provenance.Static(field), address ? null : reference.FieldType));
     }
 
     private static bool IsVisibleOutside(FieldDefinition field)
@@ -292,6 +313,7 @@ internal sealed partial class BodyInterpreter
     private void Store(int at, AbstractValue target, AbstractValue value, string what)
     {
         var to = target.Points;
+        if (to.IsNone) Impure(at, $"writes {what} through an address of unknown origin");
         writesParameters |= to.Parameters;
         // A type initializer fills its own type's tables before anything can read them.
         bool initializer = method.IsConstructor && method.IsStatic;

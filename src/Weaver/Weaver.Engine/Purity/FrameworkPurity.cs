@@ -23,7 +23,8 @@ internal static class FrameworkPurity
         "System.Span`1", "System.ReadOnlySpan`1", "System.Memory`1", "System.ReadOnlyMemory`1", "System.Nullable`1",
         "System.Runtime.CompilerServices.Unsafe", "System.Runtime.InteropServices.MemoryMarshal", "System.Array",
         "System.Runtime.CompilerServices.RuntimeHelpers", "System.Buffers.Binary.BinaryPrimitives",
-        "System.Runtime.InteropServices.Marshal", "System.ArraySegment`1",
+        "System.Runtime.InteropServices.Marshal", "System.ArraySegment`1", "System.Collections.Generic.KeyValuePair`2",
+        "System.Collections.Generic.KeyValuePair",
     ];
 
     /// <summary>Judges a call to <paramref name="callee"/>, declared outside the module.</summary>
