@@ -40,7 +40,7 @@ internal static class AutoMemoize
             if (!byName.TryGetValue(suggestion.Method, out var method) || !taken.Add(method)) continue;
             var keys = new List<ArgumentKey>();
             if (MemoizeCandidates.Reject(method, keys).Code is not null) continue; // the engine checked; never weave a rejected shape
-            added.Add(new MemoizeCandidate(method, keys, -1, -1, -1, -1));
+            added.Add(new MemoizeCandidate(method, keys, -1, -1, -1, -1, -1, -1)); // the attribute's defaults
             var (file, line) = MemoizeCandidates.FirstLine(method);
             var repeat = suggestion.RepeatRate is { } r ? $", repeat rate {r:P0} in the profile" : "";
             context.Add(new WeaverDiagnostic(DiagnosticCodes.AutoMemoized, DiagnosticSeverity.Message,

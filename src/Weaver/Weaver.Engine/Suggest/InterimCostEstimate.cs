@@ -47,9 +47,7 @@ internal static class InterimCostEstimate
         double body = instructions * NanosecondsPerInstruction * (loops ? LoopFactor : 1) + framework;
         double hit = BaseHit;
         foreach (var key in keys)
-            hit += key.Kind is ArgumentKeyKind.AddArray or ArgumentKeyKind.BlittableArray or ArgumentKeyKind.BlittableSpan
-                   || key.Type.FullName.Contains("Span", StringComparison.Ordinal) || key.Type.FullName.Contains("Memory", StringComparison.Ordinal)
-                   || key.Type.MetadataType == MetadataType.String
+            hit += key.Kind == ArgumentKeyKind.Buffer
                 ? 2 * PerBufferByte * NominalBufferElements // hash pass and compare pass
                 : 1;
         if (method.ReturnType is ArrayType) hit += PerBufferByte * NominalBufferElements;
