@@ -20,7 +20,7 @@ internal sealed class CallGuardSequence(GuardContext guard, MethodDefinition met
 {
     private readonly List<Instruction> code = [];
     private readonly MethodReference callee = (MethodReference)call.Operand;
-    private readonly int ilOffset = call.Offset;
+    private readonly int ilOffset = guard.OffsetOf(call); // the site names the call as it is in the input
     private VariableDefinition[]? args;
 
     public List<Instruction> Build(CallChecks checks)

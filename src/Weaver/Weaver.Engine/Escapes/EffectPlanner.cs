@@ -32,6 +32,8 @@ internal static class EffectPlanner
         "System.Threading.CancellationToken", "System.ReadOnlySpan`1", "System.ReadOnlyMemory`1", "System.Nullable`1",
         "System.Collections.Generic.KeyValuePair`2", "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler",
         "System.Threading.Tasks.ValueTask", "System.Threading.Tasks.ValueTask`1", "System.DateTimeOffset", "System.Decimal",
+        // A readonly struct whose one field is its name (a string): passed by value, nothing to write through.
+        "System.Security.Cryptography.HashAlgorithmName",
     ];
 
     /// <summary>

@@ -29,6 +29,12 @@ internal sealed class GuardContext(WeaveContext weave, GuardAbi abi, FieldRefere
         yield return Instruction.Create(OpCodes.Call, check);
     }
 
+    /// <summary>The offset of <paramref name="instruction"/> in the input (see <see cref="Pipeline.OriginalCode"/>).</summary>
+    public int OffsetOf(Instruction instruction) => weave.Original.OffsetOf(instruction);
+
+    /// <summary>The source lines of <paramref name="method"/> by original offset.</summary>
+    public SourceLines LinesOf(MethodDefinition method) => weave.Original.LinesOf(method);
+
     /// <summary>A new instruction with the opcode and operand of <paramref name="original"/>.</summary>
     public static Instruction Copy(Instruction original)
     {

@@ -11,7 +11,7 @@ internal sealed class GuardSequence(
     GuardContext guard, MethodDefinition method, ScratchLocals scratch, Instruction store, Instruction[] prefixes, SourceLines lines)
 {
     private readonly List<Instruction> code = [];
-    private readonly int ilOffset = store.Offset;
+    private readonly int ilOffset = guard.OffsetOf(store); // the site names the store as it is in the input
     private TypeSystem Types => guard.Module.TypeSystem;
 
     public List<Instruction> Build()

@@ -25,7 +25,7 @@ internal sealed class MethodGuardRewriter(GuardContext guard)
         var stores = body.Instructions.Where(i => guard.Enabled(StoreOpcodes.Family(i))).ToList();
         if (stores.Count == 0) return 0;
 
-        var lines = new SourceLines(method);
+        var lines = guard.LinesOf(method);
         var methodName = TypeNames.Method(method);
         body.SimplifyMacros();
         var scratch = new ScratchLocals(body);

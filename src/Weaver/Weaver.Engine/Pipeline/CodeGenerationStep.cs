@@ -139,7 +139,7 @@ public sealed class CodeGenerationStep : IWeaveStep
         type.GetElementType() is { Namespace: "System.Linq.Expressions" } t && t.Name.Contains("Expression", StringComparison.Ordinal);
 
     private static void RefuseFunctionPointer(WeaveContext context, MethodDefinition method, Instruction at, string api) =>
-        Refusals.Report(context, method, at.Offset, $"takes a function pointer to {api}",
+        Refusals.Report(context, method, at, $"takes a function pointer to {api}",
             "code generation and loading are checked at run time with the calling module's identity, which a delegate "
             + "cannot carry; call it directly", api);
 }

@@ -28,7 +28,7 @@ public sealed class EscapeHatchStep : IWeaveStep
             foreach (var method in type.Methods)
             {
                 if (method.IsPInvokeImpl)
-                    Refuse(context, method, 0, $"declares a P/Invoke to '{method.PInvokeInfo?.Module?.Name}!{method.PInvokeInfo?.EntryPoint ?? method.Name}'", "native code can write anywhere", method.Name);
+                    Refusals.Report(context, method, 0, $"declares a P/Invoke to '{method.PInvokeInfo?.Module?.Name}!{method.PInvokeInfo?.EntryPoint ?? method.Name}'", "native code can write anywhere", method.Name);
                 if (method.HasBody) RefuseWritableReadOnly(context, method);
                 if (method.HasBody) Rewrite(context, guard, method);
             }
@@ -44,14 +44,14 @@ public sealed class EscapeHatchStep : IWeaveStep
             switch (instruction.OpCode.Code)
             {
                 case Code.Calli:
-                    Refuse(context, method, instruction.Offset, "calls through a function pointer (calli)", "the target is unknown and may be native code or unwoven IL", "calli");
+                    Refuse(context, method, instruction, "calls through a function pointer (calli)", "the target is unknown and may be native code or unwoven IL", "calli");
                     break;
                 case Code.Conv_U or Code.Conv_I when IsObjectSlotAddress(instruction.Previous):
-                    Refuse(context, method, instruction.Offset, "takes a raw pointer to a slot holding an object reference (&obj)",
+                    Refuse(context, method, instruction, "takes a raw pointer to a slot holding an object reference (&obj)",
                         "the slot can then be read back as another type (*(Fake*)&obj), so field rules would see the wrong type", "&object-reference");
                     break;
                 case Code.Mkrefany or Code.Refanyval:
-                    Refuse(context, method, instruction.Offset, $"uses a typed reference ({instruction.OpCode.Name})", "writes through a TypedReference are not visible to the guard", instruction.OpCode.Name);
+                    Refuse(context, method, instruction, $"uses a typed reference ({instruction.OpCode.Name})", "writes through a TypedReference are not visible to the guard", instruction.OpCode.Name);
                     break;
                 case Code.Call or Code.Callvirt or Code.Newobj when instruction.Operand is MethodReference callee && !IsRuntime(callee):
                     if (Classify(context, guard, method, instruction, callee) is { Any: true } checks) work.Add((instruction, checks));
@@ -66,7 +66,7 @@ public sealed class EscapeHatchStep : IWeaveStep
             }
         }
         if (work.Count == 0) return;
-        var lines = new SourceLines(method);
+        var lines = context.Original.LinesOf(method);
         body.SimplifyMacros();
         var scratch = new ScratchLocals(body);
         var name = TypeNames.Method(method);
@@ -88,7 +88,7 @@ public sealed class EscapeHatchStep : IWeaveStep
     private static void RefuseWritableReadOnly(WeaveContext context, MethodDefinition method)
     {
         foreach (var finding in ReadOnlyToWritable.Check(method, ReadsThrough))
-            Refuse(context, method, finding.At.Offset, finding.What,
+            Refuse(context, method, finding.At, finding.What,
                 "strings and boxed values are shared and immutable under every policy; read through the address only, or copy "
                 + "the data into a buffer of the module's own", "readonly-to-writable");
     }
@@ -124,19 +124,19 @@ public sealed class EscapeHatchStep : IWeaveStep
         }
         if (TypeConfusion.WhyRefused(callee) is { } confusion)
         {
-            Refuse(context, method, call.Offset, $"calls {api}", confusion, api);
+            Refuse(context, method, call, $"calls {api}", confusion, api);
             return null;
         }
         var plan = EffectPlanner.Plan(EffectModel.Framework, callee, i => GenericSubstitution.ParameterType(callee, i), call.OpCode.Code == Code.Newobj);
         if (plan.Refusal is { } why)
         {
-            Refuse(context, method, call.Offset, $"calls {api}", why, api);
+            Refuse(context, method, call, $"calls {api}", why, api);
             return null;
         }
         var constrained = call.Previous is { OpCode.Code: Code.Constrained, Operand: TypeReference c } ? c : null;
         if (constrained is GenericParameter && plan.Objects.Contains(EffectExtent.This))
         {
-            Refuse(context, method, call.Offset, $"calls {api} on a receiver of type parameter {constrained.Name}",
+            Refuse(context, method, call, $"calls {api} on a receiver of type parameter {constrained.Name}",
                 "the effect model says the call may write its receiver, and a receiver of unknown type cannot be checked; "
                 + "classify the member in src/GuardRuntime/Host/Effects/framework-effects.txt or call it on a concrete type", api);
             return null;
@@ -183,6 +183,6 @@ public sealed class EscapeHatchStep : IWeaveStep
 
     private static string? ScopeOf(TypeReference type) => Framework.ScopeOf(type);
 
-    private static void Refuse(WeaveContext context, MethodDefinition method, int ilOffset, string what, string why, string api) =>
-        Refusals.Report(context, method, ilOffset, what, why, api); // the weave fails at the end, with every refusal
+    private static void Refuse(WeaveContext context, MethodDefinition method, Instruction at, string what, string why, string api) =>
+        Refusals.Report(context, method, at, what, why, api); // the weave fails at the end, with every refusal
 }

@@ -28,19 +28,20 @@ internal static class HostExports
         try { target = callee.Resolve(); }
         catch (AssemblyResolutionException) { target = null; }
         if (target is null || IsWoven(target.Module.Assembly) || IsExported(target)) return;
-        var (document, line) = new SourceLines(caller).At(at.Offset);
+        int offset = context.Original.OffsetOf(at);
+        var (document, line) = context.Original.LinesOf(caller).At(offset);
         var hostMethod = $"{TypeNames.Reflection(target.DeclaringType)}::{target.Name}";
         var assembly = target.Module.Assembly.Name.Name;
         var how = at.OpCode.Code is Code.Ldftn or Code.Ldvirtftn ? "takes a function pointer to" : "calls";
         context.Add(new WeaverDiagnostic(DiagnosticCodes.HostMethodNotExported, DiagnosticSeverity.Error,
-            $"{TypeNames.Method(caller)} at IL_{at.Offset:x4} {how} host method {hostMethod} ({assembly}), " +
+            $"{TypeNames.Method(caller)} at IL_{offset:x4} {how} host method {hostMethod} ({assembly}), " +
             "which the host " +
             "does not export: host calls are denied by default. If modules may call it, the host marks it (or its " +
             "property, event or type) with [GuardRuntime.ModuleExport]; if it is a library of the module, weave it " +
             "first (woven code is module code).",
             document ?? context.Options.InputPath, line)
         {
-            Api = $"unexported host methods of {assembly}", Method = TypeNames.Method(caller), ILOffset = at.Offset,
+            Api = $"unexported host methods of {assembly}", Method = TypeNames.Method(caller), ILOffset = offset,
         });
     }
 

@@ -29,6 +29,7 @@ public sealed class LoadStep : IWeaveStep
         var pdbPath = Path.ChangeExtension(path, ".pdb");
         var pdb = context.Options.Symbols && File.Exists(pdbPath) ? File.ReadAllBytes(pdbPath) : null;
         context.Module = Read(context, image, pdb);
+        context.Original.Record(context.Module);
         context.Report.Module = context.Module.Assembly?.Name.Name ?? context.Module.Name;
     }
 

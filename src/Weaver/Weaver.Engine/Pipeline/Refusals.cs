@@ -1,4 +1,5 @@
 using Mono.Cecil;
+using Mono.Cecil.Cil;
 using Weaver.Engine.Diagnostics;
 using Weaver.Engine.Guards;
 
@@ -22,7 +23,7 @@ internal static class Refusals
     /// </summary>
     public static void Report(WeaveContext context, MethodDefinition method, int ilOffset, string what, string why, string api)
     {
-        var (document, line) = new SourceLines(method).At(ilOffset);
+        var (document, line) = context.Original.LinesOf(method).At(ilOffset);
         bool allowed = IsAllowed(context, api);
         var name = TypeNames.Method(method);
         var message = $"{name} at IL_{ilOffset:x4} {what}: {why}. " + Verdict(allowed, api);
@@ -31,6 +32,10 @@ internal static class Refusals
             Api = api, Method = name, ILOffset = ilOffset,
         });
     }
+
+    /// <summary>Reports the use of <paramref name="api"/> by <paramref name="at"/>, named by its offset in the input.</summary>
+    public static void Report(WeaveContext context, MethodDefinition method, Instruction at, string what, string why, string api) =>
+        Report(context, method, context.Original.OffsetOf(at), what, why, api);
 
     /// <summary>Reports a refusal that is about a type or the module rather than a site in a body.</summary>
     public static void ReportDeclaration(WeaveContext context, string api, string message, string? member = null)

@@ -35,13 +35,14 @@ internal static class RuntimeBoundary
             {
                 if (Referenced(instruction.Operand) is not { } used || !offending.Contains(used)) continue;
                 MarkReported(reported, used);
-                lines ??= new SourceLines(method);
-                var (document, line) = lines.At(instruction.Offset);
+                lines ??= context.Original.LinesOf(method);
+                int offset = context.Original.OffsetOf(instruction);
+                var (document, line) = lines.At(offset);
                 context.Add(new WeaverDiagnostic(DiagnosticCodes.ForgedGuardCalls, DiagnosticSeverity.Error,
-                    $"{TypeNames.Method(method)} at IL_{instruction.Offset:x4} references {Describe(used)}: {Why(used)}",
+                    $"{TypeNames.Method(method)} at IL_{offset:x4} references {Describe(used)}: {Why(used)}",
                     document ?? context.Options.InputPath, line)
                 {
-                    Api = "runtime " + Describe(used), Method = TypeNames.Method(method), ILOffset = instruction.Offset,
+                    Api = "runtime " + Describe(used), Method = TypeNames.Method(method), ILOffset = offset,
                 });
             }
         }

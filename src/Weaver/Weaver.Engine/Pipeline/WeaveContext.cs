@@ -23,6 +23,9 @@ public sealed class WeaveContext(WeaveOptions options)
     /// <summary>The guard tables (targets, sites, ABI references) shared by the guard and escape-hatch steps; null until the guard step ran.</summary>
     internal Guards.GuardContext? Guards { get; set; }
 
+    /// <summary>The offsets and lines of the input as read (filled by the load step); sites and diagnostics use them.</summary>
+    public OriginalCode Original { get; } = new();
+
     /// <summary>What was instrumented.</summary>
     public WeaveReport Report { get; } = new();
 
