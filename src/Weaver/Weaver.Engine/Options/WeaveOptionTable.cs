@@ -64,7 +64,7 @@ public static class WeaveOptionTable
     public static readonly WeaveOptionSpec Verify = new("verify", "--verify", null, "WeaverVerify", "Verify",
         WeaveOptionKind.Bool, "true",
         "Run the host's load-time guard verifier on the woven module before it is written, so a weave never yields a " +
-        "module the host refuses (with --guards all, for modules; false skips it).");
+        "module the host refuses (with --guards all and no --allow-unchecked, for modules; false skips it).");
 
     /// <summary>Every row, in the order <c>--help</c> lists them.</summary>
     public static IReadOnlyList<WeaveOptionSpec> All { get; } =

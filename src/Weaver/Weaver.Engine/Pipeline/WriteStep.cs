@@ -56,11 +56,15 @@ public sealed class WriteStep : IWeaveStep
     }
 
     // The host's load-time verifier runs on exactly the bytes about to be moved into place, so a weave never yields a
-    // module the host refuses. A trusted host or a partial weave (--guards other than all) is not a module it accepts.
+    // module the host refuses. A trusted host, a partial weave (--guards other than all) or a module with allowed
+    // unchecked uses is not a module it accepts.
     private static bool Verified(WeaveContext context, string tempDll, string output)
     {
         var options = context.Options;
-        if (!options.Verify || options.TrustedHost || options.Guards != GuardKinds.All) return true;
+        // A module woven with --allow-unchecked keeps uses the verifier refuses by design: it is for a trusted module
+        // that the host loads as such, so the verifier's verdict says nothing about the weave.
+        if (!options.Verify || options.TrustedHost || options.Guards != GuardKinds.All || options.AllowUnchecked.Count > 0)
+            return true;
         var verdict = GuardRuntime.Verification.ModuleVerifier.Default.Verify(File.ReadAllBytes(tempDll), output);
         foreach (var error in verdict.Errors)
             context.Add(DiagnosticCodes.GuardVerifierRejected, DiagnosticSeverity.Error,
