@@ -11,8 +11,9 @@ namespace KcrRuntime;
 /// </summary>
 /// <remarks>
 /// Format (<c>kcr-profile/1</c>): <c>{"format":"kcr-profile/1","workload":{...}?,"tables":[{"method","state","calls",
-/// "hits","misses","learningCalls","hitRate","savedNanoseconds"?,"paid"}]}</c>. A table <em>paid</em> when it served
-/// hits and ended the run serving; when the workload was also timed without KCR, its measured saving is recorded.
+/// "hits","misses","learningCalls","hitRate","bodyNanoseconds"?,"savedNanoseconds"?,"paid"}]}</c>. A table <em>paid</em>
+/// when it served hits at a useful rate and ended the run serving (not learning, nondeterministic or measured
+/// unprofitable by the runtime); when the workload was also timed without KCR, that timing is recorded.
 /// </remarks>
 public sealed class KcrProfile
 {
@@ -53,8 +54,9 @@ public sealed class KcrProfile
         {
             MemoStatistics s = table.GetStatistics();
             bool paid = s.State == LearningState.Serving && s.Hits > 0 && s.HitRate >= MinimumPayingHitRate;
+            double? body = s.BodyNanoseconds > 0 ? s.BodyNanoseconds : null;
             entries.Add(new KcrProfileEntry(s.MethodName, StatsWriter.StateName(s.State), s.Calls, s.Hits, s.Misses,
-                s.LearningCalls, s.HitRate, null, paid));
+                s.LearningCalls, s.HitRate, body * s.Hits, paid) { BodyNanoseconds = body });
         }
         return new KcrProfile(entries, workload);
     }
@@ -72,6 +74,7 @@ public sealed class KcrProfile
                 ["method"] = t.Method, ["state"] = t.State, ["calls"] = t.Calls, ["hits"] = t.Hits, ["misses"] = t.Misses,
                 ["learningCalls"] = t.LearningCalls, ["hitRate"] = Math.Round(t.HitRate, 6), ["paid"] = t.Paid,
             };
+            if (t.BodyNanoseconds is { } body) node["bodyNanoseconds"] = Math.Round(body, 1);
             if (t.SavedNanoseconds is { } saved) node["savedNanoseconds"] = Math.Round(saved, 1);
             tables.Add(node);
         }
@@ -110,7 +113,7 @@ public sealed class KcrProfile
             {
                 entries.Add(new KcrProfileEntry(method, (string?)t["state"] ?? "serving", Long(t, "calls"), Long(t, "hits"),
                     Long(t, "misses"), Long(t, "learningCalls"), (double?)t["hitRate"] ?? 0, (double?)t["savedNanoseconds"],
-                    (bool?)t["paid"] ?? false));
+                    (bool?)t["paid"] ?? false) { BodyNanoseconds = (double?)t["bodyNanoseconds"] });
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException)
             {
@@ -135,7 +138,8 @@ public sealed class KcrProfile
 /// <param name="misses">Calls that ran the original while serving.</param>
 /// <param name="learningCalls">Calls that ran the original while learning.</param>
 /// <param name="hitRate">Hits over calls.</param>
-/// <param name="savedNanoseconds">Measured time saved over the run, when it was measured.</param>
+/// <param name="savedNanoseconds">Body time the hits did not spend (hits × the measured body duration), when measured;
+/// gross of the hits' own cost.</param>
 /// <param name="paid">Whether the table paid: it served hits at a useful rate and ended serving.</param>
 public sealed class KcrProfileEntry(string method, string state, long calls, long hits, long misses, long learningCalls,
     double hitRate, double? savedNanoseconds, bool paid)
@@ -161,8 +165,11 @@ public sealed class KcrProfileEntry(string method, string state, long calls, lon
     /// <summary>Hits over calls.</summary>
     public double HitRate { get; } = hitRate;
 
-    /// <summary>Measured time saved over the run, or null when it was not measured.</summary>
+    /// <summary>Body time the hits did not spend (gross of the hits' own cost), or null when it was not measured.</summary>
     public double? SavedNanoseconds { get; } = savedNanoseconds;
+
+    /// <summary>The mean measured duration of the original, or null when the runtime did not measure it.</summary>
+    public double? BodyNanoseconds { get; init; }
 
     /// <summary>Whether the table paid.</summary>
     public bool Paid { get; } = paid;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.Loader;
 using KcrRuntime;
@@ -18,7 +20,12 @@ internal static class StatsCommand
         var input = new Argument<string>("assembly") { Description = "The woven assembly whose memoized methods to measure." };
         var run = new Option<string>("--run") { Description = "A static parameterless method to run as the workload: Namespace.Type::Method.", Required = true };
         var repeat = new Option<int>("--repeat", "-n") { Description = "How many times to call it.", DefaultValueFactory = _ => 1 };
-        var command = new Command("stats", "Run a static driver method of a memoized assembly and print the KCR cache statistics.") { input, run, repeat };
+        var profileOut = new Option<string?>("--profile-out")
+        {
+            Description = "Also time the workload with KCR off, then on, and write which tables paid (a KCR profile for " +
+                          "'weaver weave --memoize auto --memoize-profile' and 'weaver suggest --profile'). The driver then runs 2N+1 times: a warm-up and N without KCR, then N with it.",
+        };
+        var command = new Command("stats", "Run a static driver method of a memoized assembly and print the KCR cache statistics.") { input, run, repeat, profileOut };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(input)!;
@@ -52,9 +59,12 @@ internal static class StatsCommand
                 Console.Error.WriteLine(new WeaverDiagnostic(DiagnosticCodes.BadOption, DiagnosticSeverity.Error, $"No static parameterless method {target} in the assembly.", path));
                 return ExitCodes.Usage;
             }
+            var profilePath = parse.GetValue(profileOut);
+            KcrWorkloadTiming? timing = null;
             try
             {
-                for (int i = 0; i < times; i++) method.Invoke(null, null);
+                if (profilePath is not null) timing = Time(method, target, times);
+                else for (int i = 0; i < times; i++) method.Invoke(null, null);
             }
             catch (TargetInvocationException e) when (e.InnerException is not null)
             {
@@ -63,9 +73,44 @@ internal static class StatsCommand
                 return ExitCodes.Failed;
             }
             Kcr.DumpStats(Console.Out);
+            if (profilePath is not null && timing is not null)
+            {
+                var profile = KcrProfile.Capture(timing);
+                try { profile.Save(profilePath); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine(new WeaverDiagnostic(DiagnosticCodes.OutputFailed, DiagnosticSeverity.Error, $"Cannot write the profile: {e.Message}", profilePath));
+                    return ExitCodes.Failed;
+                }
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"workload: {timing.WithoutKcrNanoseconds / 1e6:0.000} ms without KCR, {timing.WithKcrNanoseconds / 1e6:0.000} ms with it (speedup {timing.Speedup:0.000}x); " +
+                    $"{profile.Tables.Count(t => t.Paid)} of {profile.Tables.Count} tables paid; profile written to {profilePath}"));
+            }
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // A warm-up with KCR off (the original's first call pays the JIT), N calls off, then N on: the statistics are the on run's.
+    private static KcrWorkloadTiming Time(MethodInfo method, string target, int times)
+    {
+        bool enabled = Kcr.Enabled;
+        try
+        {
+            Kcr.Enabled = false;
+            method.Invoke(null, null);
+            var watch = Stopwatch.StartNew();
+            for (int i = 0; i < times; i++) method.Invoke(null, null);
+            double without = watch.Elapsed.TotalNanoseconds;
+            Kcr.Enabled = true;
+            watch.Restart();
+            for (int i = 0; i < times; i++) method.Invoke(null, null);
+            return new KcrWorkloadTiming(target, times, without, watch.Elapsed.TotalNanoseconds);
+        }
+        finally
+        {
+            Kcr.Enabled = enabled;
+        }
     }
 
     // Woven code must see the same KcrRuntime (and GuardRuntime) as this process, or the statistics would be another copy's.
