@@ -92,9 +92,17 @@ public sealed class HostApiTests : GuardTest
         Assert.Equal(GuardAction.Throw, Outcome(() => Guard.StoreField(new Credentials(), 0, 0, late)));
     }
 
+    // The fast path reads the table without a bounds check: the ids are proven below the manifest's target count by
+    // the load-time verifier (Weaver.Tests VerifierTests, rule id-range), so every table must cover the manifest.
     [Fact]
-    public void Out_of_range_target_ids_fail_loudly()
+    public void Every_published_table_covers_every_target_of_the_manifest()
     {
-        Assert.Throws<IndexOutOfRangeException>(() => Guard.StoreField(new Credentials(), 99, 0, m));
+        Assert.Equal(m.Manifest.Targets.Count, m.Policy.Table.Length);
+        GuardPolicies.Install(Rules(R(RuleSelector.Field, "Kernel.Credentials::Uid", GuardAction.Quarantine)));
+        Assert.Equal(m.Manifest.Targets.Count, m.Policy.Table.Length);
+        Assert.Throws<GuardViolationException>(() => Guard.StoreField(new Credentials(), 0, 0, m));
+        Assert.True(m.IsQuarantined);
+        Assert.Equal(m.Manifest.Targets.Count, m.Policy.Table.Length);
+        Assert.Throws<ModuleQuarantinedException>(() => Guard.StoreField(new Credentials(), 0, 0, m));
     }
 }

@@ -17,8 +17,7 @@ public static partial class Guard
     public static void StoreObject(object? target, int targetId, int siteId, ModuleHandle module)
     {
         if (target is null) return; // the call itself will throw or ignore it
-        var policy = module.Checks;
-        if (IsChecked(policy, targetId) || IsImmutableShared(target)) policy.CheckObject(module, target, targetId, siteId);
+        if (IsChecked(module, targetId) || IsImmutableShared(target)) SlowPath.Object(module, target, targetId, siteId);
     }
 
     /// <summary>Strings and boxed values: objects a module must never write, under any policy.</summary>

@@ -13,22 +13,20 @@ public static partial class Guard
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreElements(Array? array, nint start, nint count, int targetId, int siteId, ModuleHandle module)
     {
-        var policy = module.Checks;
-        if (IsChecked(policy, targetId)) CheckElements(policy, module, array, start, count, targetId, siteId);
+        if (IsChecked(module, targetId)) CheckElements(module, array, start, count, targetId, siteId);
     }
 
     /// <summary>Checks a library call that writes every element of <paramref name="destination"/> (<c>Fill</c>, <c>CopyTo</c>, <c>BinaryPrimitives.Write*</c>...).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreSpan<T>(Span<T> destination, int targetId, int siteId, ModuleHandle module)
     {
-        var policy = module.Checks;
-        if (IsChecked(policy, targetId))
-            policy.CheckAddress(module, ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(destination)),
+        if (IsChecked(module, targetId))
+            SlowPath.Address(module, ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(destination)),
                 (nuint)destination.Length * (nuint)Unsafe.SizeOf<T>(), targetId, siteId);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void CheckElements(CompiledChecks policy, ModuleHandle module, Array? array, nint start, nint count, int targetId, int siteId)
+    private static void CheckElements(ModuleHandle module, Array? array, nint start, nint count, int targetId, int siteId)
     {
         if (array is null) return; // the call itself will throw
         long length = array.LongLength;
@@ -38,6 +36,6 @@ public static partial class Guard
         var elementType = array.GetType().GetElementType()!;
         nuint elementSize = (nuint)(elementType.IsValueType ? RuntimeHelpers.SizeOf(elementType.TypeHandle) : IntPtr.Size);
         ref byte data = ref MemoryMarshal.GetArrayDataReference(array);
-        policy.CheckAddress(module, ref Unsafe.Add(ref data, (nint)((nuint)first * elementSize)), (nuint)n * elementSize, targetId, siteId);
+        SlowPath.Address(module, ref Unsafe.Add(ref data, (nint)((nuint)first * elementSize)), (nuint)n * elementSize, targetId, siteId);
     }
 }

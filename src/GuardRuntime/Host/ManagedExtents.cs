@@ -11,39 +11,110 @@ namespace GuardRuntime;
 /// unmanaged ranges.
 /// </summary>
 /// <remarks>
-/// Objects move only during a garbage collection, so the sorted extents are rebuilt lazily when the collection
-/// count has changed, and a lookup that straddles a collection is retried. Nothing here allocates unless a rebuild
-/// is due.
+/// Up to <see cref="LinearLimit"/> protected extents, the test is GC-safe by construction: for each extent it
+/// subtracts two managed references (the extent's first byte, reached through its object, and the written byref),
+/// which the GC updates together, so the offset is exact whenever it is taken and no collection count is read or
+/// snapshot rebuilt. An interior pointer stays inside the object it points into when the object moves, so the answer
+/// holds until the store. Above the limit, sorted extents are rebuilt lazily when the collection count has changed,
+/// and a lookup that straddles a collection is retried (the address is taken inside the retry, after the count).
+/// Nothing here allocates unless a rebuild is due.
 /// </remarks>
 internal sealed class ManagedExtents
 {
+    /// <summary>How many extents are scanned by offset before the sorted, GC-count-checked snapshot takes over.</summary>
+    internal const int LinearLimit = 64;
+
     private static readonly Func<object, nuint>? RawDataSize = FindRawDataSize();
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, nuint> SizeByType = new();
 
     private readonly InstanceProtection[] protections;
+    private readonly Extent[] extents;
     private Snapshot snapshot = new(-1, [], [], [], [], 0, 0);
 
-    public ManagedExtents(IEnumerable<InstanceProtection> protections) => this.protections = [.. protections];
+    public ManagedExtents(IEnumerable<InstanceProtection> protections)
+    {
+        this.protections = [.. protections];
+        extents = this.protections.Length <= LinearLimit ? [.. this.protections.Select(Extent.Of)] : [];
+    }
 
     public int Count => protections.Length;
 
     /// <summary>The strictest protection whose object bytes <c>[address, address + length)</c> touches, or null.</summary>
-    public InstanceProtection? Find(nuint address, nuint length)
+    public InstanceProtection? Find(ref byte address, nuint length)
     {
         if (protections.Length == 0) return null;
-        var last = address + (length == 0 ? 1 : length);
-        if (last < address) last = nuint.MaxValue;
+        if (protections.Length <= LinearLimit) return FindByOffset(ref address, length);
         while (true)
         {
             int gcCount = GC.CollectionCount(0);
             var current = Volatile.Read(ref snapshot);
             if (current.GcCount != gcCount) current = Rebuild(gcCount);
+            var at = Address(ref address);
+            var last = at + (length == 0 ? 1 : length);
+            if (last < at) last = nuint.MaxValue;
             InstanceProtection? hit = null;
             // Most pointer stores go to unmanaged memory or to unprotected objects: one bounding check first.
-            if (last > current.Low && address < current.High) hit = current.Find(address, last);
+            if (last > current.Low && at < current.High) hit = current.Find(at, last);
             if (GC.CollectionCount(0) == gcCount) return hit;
         }
     }
+
+    private InstanceProtection? FindByOffset(ref byte address, nuint length)
+    {
+        // A length beyond half the address space touches everything a signed offset can say.
+        nint span = length == 0 ? 1 : length > (nuint)(nint.MaxValue / 2) ? nint.MaxValue / 2 : (nint)length;
+        InstanceProtection? best = null;
+        foreach (var extent in extents)
+        {
+            // offset of the write from the extent's first byte; both references move together in a collection.
+            nint offset = Unsafe.ByteOffset(ref extent.First(), ref address);
+            if (offset < extent.Size && offset > -span
+                && (best is null || extent.Protection.Verdict.Action > best.Value.Verdict.Action))
+                best = extent.Protection;
+        }
+        return best;
+    }
+
+    private static unsafe nuint Address(ref byte address) => (nuint)Unsafe.AsPointer(ref address);
+
+    // One protected extent: its object (a GC reference, so the extent moves with it), how to reach its first byte, and
+    // its size, which does not change while the object lives.
+    private readonly record struct Extent(object Instance, int Kind, nint Start, nint Size, InstanceProtection Protection)
+    {
+        private const int Fields = 0, Elements = 1, Chars = 2;
+
+        public static Extent Of(InstanceProtection protection)
+        {
+            var instance = protection.Region.Instance;
+            if (instance is Array array)
+            {
+                nuint elementSize = ElementSize(array);
+                long first = protection.Region.Count < 0 ? 0 : protection.Region.Start;
+                long count = protection.Region.Count < 0 ? array.LongLength : protection.Region.Count;
+                return new(array, Elements, (nint)((nuint)first * elementSize), (nint)((nuint)count * elementSize), protection);
+            }
+            if (instance is string text) return new(text, Chars, 0, text.Length * 2, protection);
+            return new(instance, Fields, 0, (nint)FieldSize(instance), protection);
+        }
+
+        public ref byte First()
+        {
+            if (Kind == Elements) return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Unsafe.As<Array>(Instance)), Start);
+            if (Kind == Chars)
+                return ref Unsafe.As<char, byte>(ref Unsafe.AsRef(in Unsafe.As<string>(Instance).GetPinnableReference()));
+            return ref Unsafe.As<RawObject>(Instance).Data;
+        }
+    }
+
+    private static nuint ElementSize(Array array)
+    {
+        var elementType = array.GetType().GetElementType()!;
+        return elementType.IsValueType ? (nuint)RuntimeHelpers.SizeOf(elementType.TypeHandle) : (nuint)IntPtr.Size;
+    }
+
+    // The field size of a (non-array, non-string) object depends only on its type: ask once per type.
+    private static nuint FieldSize(object instance) =>
+        SizeByType.GetOrAdd(instance.GetType(), static (_, o) => RawDataSize?.Invoke(o) ?? FieldBytesEstimate(o.GetType()), instance);
 
     private Snapshot Rebuild(int gcCount)
     {
@@ -64,23 +135,8 @@ internal sealed class ManagedExtents
 
     private static unsafe (nuint Start, nuint Size) ExtentOf(InstanceRegion region)
     {
-        var instance = region.Instance;
-        if (instance is Array array)
-        {
-            var elementType = array.GetType().GetElementType()!;
-            nuint elementSize = elementType.IsValueType ? (nuint)RuntimeHelpers.SizeOf(elementType.TypeHandle) : (nuint)IntPtr.Size;
-            var data = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-            long first = region.Count < 0 ? 0 : region.Start;
-            long count = region.Count < 0 ? array.LongLength : region.Count;
-            return (data + (nuint)first * elementSize, (nuint)count * elementSize);
-        }
-        if (instance is string text)
-            return ((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(text.AsSpan())), (nuint)text.Length * 2);
-        var start = (nuint)Unsafe.AsPointer(ref Unsafe.As<RawObject>(instance).Data);
-        // The field size of a (non-array, non-string) object depends only on its type: ask once per type, not at
-        // every rebuild, which happens after every garbage collection.
-        var size = SizeByType.GetOrAdd(instance.GetType(), static (_, o) => RawDataSize?.Invoke(o) ?? FieldBytesEstimate(o.GetType()), instance);
-        return (start, size);
+        var extent = Extent.Of(new InstanceProtection(region, null!));
+        return ((nuint)Unsafe.AsPointer(ref extent.First()), (nuint)extent.Size);
     }
 
     // The runtime knows each object's field size exactly but does not expose it publicly.

@@ -77,7 +77,7 @@ public sealed class ModuleGuard : ModuleHandle
     /// <summary>Publishes a newly compiled policy with one reference write.</summary>
     internal void Install(ModulePolicy compiled)
     {
-        lock (gate) Volatile.Write(ref Checks, quarantinedBy is not null ? compiled.Quarantined() : compiled);
+        lock (gate) Publish(quarantinedBy is not null ? compiled.Quarantined() : compiled);
     }
 
     // An unloaded module: every later store is refused, like a quarantine, with the reason said.
@@ -95,7 +95,7 @@ public sealed class ModuleGuard : ModuleHandle
         {
             if (quarantinedBy is not null) return;
             Volatile.Write(ref quarantinedBy, cause);
-            Volatile.Write(ref Checks, Policy.Quarantined());
+            Publish(Policy.Quarantined());
         }
     }
 

@@ -132,7 +132,7 @@ public sealed partial class ModulePolicy : CompiledChecks
         // A pointer or byref into a protected object or array (a fixed pointer, a ref local, a span) is caught by
         // the object's current address. A write that lies wholly inside a registered unmanaged range (a device window
         // the module is allowed to write) cannot touch the GC heap, so that lookup is skipped for it.
-        else if (!inside && managed.Find(at, length) is { Verdict.Action: not GuardAction.Allow } hit)
+        else if (!inside && managed.Find(ref address, length) is { Verdict.Action: not GuardAction.Allow } hit)
             Enforce(module, hit.Verdict, targetId, siteId, $"address 0x{at:x}+{length} inside a protected {hit.Region.Instance.GetType().Name}");
     }
 
