@@ -38,6 +38,7 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
         if (consumed.Length < il.Count) consumed = new bool[il.Count * 2];
         else Array.Clear(consumed, 0, il.Count);
         Array.Clear(locals);
+        FindFormations(body.LocalVariablesInitialized);
         for (int k = 0; k < il.Count; k++)
         {
             switch (il.Op[k])
@@ -47,8 +48,11 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
                 case >= ILOpCode.Stelem_i and <= ILOpCode.Stelem_ref or ILOpCode.Stelem:
                     Require(k, ElementClass(k) is { } c ? Element(k, c) : -1, "stelem"); break;
                 case >= ILOpCode.Stind_ref and <= ILOpCode.Stind_r8 or ILOpCode.Stind_i or ILOpCode.Stobj:
-                    Require(k, Indirect(k, hasValue: true), "stind/stobj"); break;
-                case ILOpCode.Initobj: Require(k, Indirect(k, hasValue: false), "initobj"); break;
+                    Require(k, Indirect(k, hasValue: true) is var i and >= 0 ? i : FrameStore(k, true), "stind/stobj");
+                    break;
+                case ILOpCode.Initobj:
+                    Require(k, Indirect(k, hasValue: false) is var o and >= 0 ? o : FrameStore(k, false), "initobj");
+                    break;
                 case ILOpCode.Cpblk or ILOpCode.Initblk: Require(k, Block(k), "cpblk/initblk"); break;
                 case ILOpCode.Cpobj:
                     Unguarded++;
@@ -119,10 +123,15 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
     /// <summary>Store instructions (the inspector's kind: not addresses or calls) found guarded, and not.</summary>
     public int Guarded, Unguarded;
 
+    /// <summary>Stores to the method's own frame (ldloca/ldarga), which need no guard (Eliminations.cs).</summary>
+    public int NeedNoGuard;
+
     private void Require(int k, int start, string what, bool store = true)
     {
-        if (store && start >= 0) Guarded++;
+        if (store && start >= 0 && frameStore) NeedNoGuard++;
+        else if (store && start >= 0) Guarded++;
         else if (store) Unguarded++;
+        frameStore = false;
         if (start < 0)
             report.At(il.Offset[k], "guard-missing",
                 $"The {what} at IL_{il.Offset[k]:x4} is not preceded by its canonical guard sequence.");
@@ -148,7 +157,9 @@ internal sealed partial class MethodVerifier(ModuleIndex index, Report report, G
                 $"Cannot tell from the module's signatures whether the declaring type of {field.Name} is a value type.");
             return;
         }
-        Require(k, InstanceField(k, field, valueType), "stfld " + field.Name);
+        int start = InstanceField(k, field, valueType);
+        if (start < 0 && valueType) start = EliminatedField(k, field);
+        Require(k, start, "stfld " + field.Name);
     }
 
     private void StoreStatic(int k)

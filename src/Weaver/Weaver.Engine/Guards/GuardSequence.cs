@@ -8,7 +8,8 @@ namespace Weaver.Engine.Guards;
 /// reload, and store (with the original prefixes). The first instructions take the place of the original run.
 /// </summary>
 internal sealed class GuardSequence(
-    GuardContext guard, MethodDefinition method, ScratchLocals scratch, Instruction store, Instruction[] prefixes, SourceLines lines)
+    GuardContext guard, MethodDefinition method, ScratchLocals scratch, Instruction store, Instruction[] prefixes, SourceLines lines,
+    Elimination.Elimination elimination = default)
 {
     private readonly List<Instruction> code = [];
     private readonly int ilOffset = guard.OffsetOf(store); // the site names the store as it is in the input
@@ -38,6 +39,18 @@ internal sealed class GuardSequence(
     {
         var value = scratch.Get(GenericSubstitution.FieldType(field));
         Emit(OpCodes.Stloc, value);
+        if (elimination.Reason != Elimination.EliminationReason.None)
+        {
+            // [&struct, v] -> stloc v; pop; ldnull; <ids>; call StoreField; <the address again>; ldloc v; stfld
+            // The address is the frame's own or was checked where it was formed: only the field's rules remain.
+            Emit(OpCodes.Pop);
+            Emit(OpCodes.Ldnull);
+            EmitIdsAndCall(guard.Targets.Field(field, isStatic: false), guard.Abi.StoreField);
+            Emit(GuardContext.Copy(elimination.Address));
+            Emit(OpCodes.Ldloc, value);
+            EmitStore();
+            return;
+        }
         if (guard.IsValueType(field.DeclaringType, method, ilOffset))
         {
             // A struct's field is written through a byref or pointer to the struct, which may lie inside a
@@ -97,6 +110,15 @@ internal sealed class GuardSequence(
         var typed = store.OpCode.Code == Code.Stobj ? (TypeReference)store.Operand : null;
         var value = scratch.Get(typed ?? ValueTypeOf(store.OpCode.Code));
         Emit(OpCodes.Stloc, value);
+        if (elimination.Reason == Elimination.EliminationReason.Stack)
+        {
+            // [&local, v] -> stloc v; pop; ldloca L | ldarga A; ldloc v; stind/stobj: writing a local, as stloc does.
+            Emit(OpCodes.Pop);
+            Emit(GuardContext.Copy(elimination.Address));
+            Emit(OpCodes.Ldloc, value);
+            EmitStore();
+            return;
+        }
         Emit(OpCodes.Dup);
         EmitSize(typed, StoreOpcodes.StorageClass(store.OpCode.Code));
         EmitIdsAndCall(guard.Targets.Address(), guard.Abi.StoreAddress);
@@ -107,6 +129,17 @@ internal sealed class GuardSequence(
     // [address] -> dup; sizeof T; <ids>; call StoreAddress; initobj T
     private void InitObject(TypeReference type)
     {
+        if (elimination.Reason == Elimination.EliminationReason.Stack)
+        {
+            // [&local] -> initobj right after ldloca/ldarga (pop and push it again when other code sits between).
+            if (store.Previous != elimination.Address)
+            {
+                Emit(OpCodes.Pop);
+                Emit(GuardContext.Copy(elimination.Address));
+            }
+            EmitStore();
+            return;
+        }
         Emit(OpCodes.Dup);
         EmitSize(type, null);
         EmitIdsAndCall(guard.Targets.Address(), guard.Abi.StoreAddress);
@@ -142,6 +175,20 @@ internal sealed class GuardSequence(
         Emit(OpCodes.Ldloc, second);
         Emit(OpCodes.Ldloc, size);
         EmitStore();
+    }
+
+    /// <summary>
+    /// The formation check that replaces <c>stloc L</c> for a local whose field stores lost their address check:
+    /// [address] -> dup; sizeof T; conv.u; (ids); call StoreAddress; stloc L (T: what L points to).
+    /// </summary>
+    public static List<Instruction> Formation(GuardContext guard, MethodDefinition method, int ilOffset, Instruction stloc,
+        TypeReference referent, SourceLines lines)
+    {
+        var code = new List<Instruction> { Instruction.Create(OpCodes.Dup), Instruction.Create(OpCodes.Sizeof, referent),
+            Instruction.Create(OpCodes.Conv_U) };
+        code.AddRange(guard.CheckCall(method, ilOffset, lines, guard.Targets.Address(), guard.Abi.StoreAddress));
+        code.Add(GuardContext.Copy(stloc));
+        return code;
     }
 
     private void EmitIdsAndCall(int targetId, MethodReference check) =>

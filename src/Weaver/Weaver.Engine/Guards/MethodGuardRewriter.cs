@@ -1,6 +1,7 @@
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 using Mono.Cecil.Rocks;
+using Weaver.Engine.Guards.Elimination;
 using Weaver.Engine.Pipeline;
 
 namespace Weaver.Engine.Guards;
@@ -29,12 +30,44 @@ internal sealed class MethodGuardRewriter(GuardContext guard)
         var methodName = TypeNames.Method(method);
         body.SimplifyMacros();
         var scratch = new ScratchLocals(body);
+        // Decided on the original body, before any store is rewritten (the analysis walks the stack back from each).
+        var eliminations = new StoreEliminations(method, stores,
+            type => guard.IsValueType(type, method, stores[0].Offset));
+        var formations = body.Instructions.Where(i => i.OpCode.Code == Code.Stloc && i.Operand is VariableDefinition l
+            && eliminations.FormationLocals.ContainsKey(l)).ToList();
+        // Shared addresses first (the root may itself be spliced below: its splice inserts right after it, so the
+        // formation code stays behind whatever the root's own guard becomes).
+        foreach (var (root, (local, referent, reload)) in eliminations.Roots)
+        {
+            var il = body.GetILProcessor();
+            var after = root;
+            foreach (var instruction in GuardSequence.Formation(guard, method, root.Offset,
+                         Instruction.Create(OpCodes.Stloc, local), referent, lines).Append(reload))
+            {
+                il.InsertAfter(after, instruction);
+                after = instruction;
+            }
+            guard.Report.CountElimination("formation-checks");
+        }
         foreach (var store in stores)
         {
             var run = WithPrefixes(store);
-            var sequence = new GuardSequence(guard, method, scratch, store, run[..^1], lines).Build();
+            var elimination = eliminations.Decided.GetValueOrDefault(store);
+            var sequence = new GuardSequence(guard, method, scratch, store, run[..^1], lines, elimination).Build();
             Splice(body.GetILProcessor(), run, sequence);
-            guard.Report.CountGuard(StoreOpcodes.ReportName(store.OpCode), methodName);
+            // A store to the frame through ldloca/ldarga keeps no guard at all (a struct field store keeps its field's).
+            if (elimination.Reason != EliminationReason.Stack || store.OpCode.Code == Code.Stfld)
+                guard.Report.CountGuard(StoreOpcodes.ReportName(store.OpCode), methodName);
+            if (elimination.Reason != EliminationReason.None)
+                guard.Report.CountElimination(EliminationReasons.Name(elimination.Reason));
+        }
+        // Every assignment of a local whose stores lost their address check is checked where it is formed.
+        foreach (var stloc in formations)
+        {
+            var local = (VariableDefinition)stloc.Operand;
+            var sequence = GuardSequence.Formation(guard, method, stloc.Offset, stloc, eliminations.FormationLocals[local], lines);
+            Splice(body.GetILProcessor(), [stloc], sequence);
+            guard.Report.CountElimination("formation-checks");
         }
         body.OptimizeMacros();
         return stores.Count;

@@ -36,6 +36,12 @@ public sealed class WeaveReport
     /// <summary>Per-method guard counts, for methods with at least one guard.</summary>
     public SortedDictionary<string, int> GuardsByMethod { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Stores whose address check the weaver left out, by reason (<c>stack</c>, <c>checked-at-formation</c>), and the
+    /// formation checks it added in their place (<c>formation-checks</c>).
+    /// </summary>
+    public SortedDictionary<string, int> EliminatedByReason { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The total number of guards inserted.</summary>
     public int TotalGuards => GuardsByKind.Values.Sum();
 
@@ -45,6 +51,9 @@ public sealed class WeaveReport
         GuardsByKind[kind] = GuardsByKind.GetValueOrDefault(kind) + 1;
         GuardsByMethod[method] = GuardsByMethod.GetValueOrDefault(method) + 1;
     }
+
+    /// <summary>Counts one store whose address check was left out, or one formation check added.</summary>
+    public void CountElimination(string reason) => EliminatedByReason[reason] = EliminatedByReason.GetValueOrDefault(reason) + 1;
 
     /// <summary>The report as indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions
