@@ -21,8 +21,11 @@ case "${1:-}" in
     [[ "${1:-}" == --short ]] && export WEAVER_BENCH_SHORT=1
     dotnet build bench/Weaver.Benchmarks/Weaver.Benchmarks.csproj -c Release -nologo -v quiet
     mkdir -p bench/results
+    dotnet build bench/Charts/Charts.csproj -c Release -nologo -v quiet
     export WEAVER_BENCH_INFO="$PWD/bench/results/bench-info.jsonl"
-    exec dotnet "$bench_dll" interleaved --out bench/results/driver-interleaved.md
+    dotnet "$bench_dll" interleaved --out bench/results/driver-interleaved.md
+    dotnet bench/Charts/bin/Release/net10.0/Charts.dll bench/results "$WEAVER_BENCH_INFO"
+    exit 0
     ;;
   --instructions)
     if ! command -v valgrind >/dev/null; then
@@ -30,18 +33,32 @@ case "${1:-}" in
       (apt-get update -qq && apt-get install -y -qq valgrind) >/dev/null
     fi
     dotnet build bench/Weaver.Benchmarks/Weaver.Benchmarks.csproj -c Release -nologo -v quiet
+    dotnet build bench/Charts/Charts.csproj -c Release -nologo -v quiet
+    mkdir -p bench/results
+    info="$PWD/bench/results/bench-info.jsonl"
+    # Weave every copy first, outside cachegrind: a copy woven inside the first (short) run would count the weave.
+    for variant in Unwoven GuardsAllowAll GuardsPolicy Counting; do
+      dotnet "$bench_dll" count --variant "$variant" --bursts 1 >/dev/null
+    done
+    # Dynamic checks per burst (and those that leave the fast path), on the counting copy: the divisors below.
+    checks=$(dotnet "$bench_dll" count --variant Counting --bursts 200 | sed -n 's/^checks per burst: //p')
     # Steady counts: no tiering (methods JIT once, straight to optimized code), no concurrent GC and a fixed gen0
-    # budget (collections, and so guard-state rebuilds, happen at the same points), W^X off (valgrind needs it).
+    # budget (collections happen at the same points), W^X off (valgrind needs it).
     export DOTNET_TieredCompilation=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x4000000 DOTNET_EnableWriteXorExecute=0
     short_run=20 long_run=120 frames=64
     out=bench/results/driver-instructions.md
-    mkdir -p bench/results
     irefs() { # variant bursts -> total instructions executed
       valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
         dotnet "$bench_dll" count --variant "$1" --bursts "$2" 2>&1 >/dev/null | awk '/I *refs:/ {gsub(",", "", $NF); print $NF}'
     }
+    put() { printf '{"key":"%s","value":%s,"note":%s}\n' "$1" "$2" "${3:-null}" >> "$info"; }
+    total=$(sed -n 's/.*total=\([0-9.]*\).*/\1/p' <<< "$checks")
+    slow=$(sed -n 's/.*slow=\([0-9.]*\).*/\1/p' <<< "$checks")
+    put driver.instructions.checks_per_burst "$total" "\"$checks\""
+    put driver.instructions.slow_checks_per_burst "$slow"
     {
       echo "Instructions per frame under cachegrind (tiering off, gen0 fixed, concurrent GC off), $long_run minus $short_run bursts of $frames frames."
+      echo "Dynamic checks per 64-frame burst (counting copy): $checks."
       echo
       echo "| variant | instructions per frame | ratio vs unwoven |"
       echo "|---|---:|---:|"
@@ -53,8 +70,10 @@ case "${1:-}" in
       [[ -z "$base" ]] && base=$per_frame
       ratio=$(awk -v x="$per_frame" -v y="$base" 'BEGIN { printf "%.3f", x / y }')
       echo "| $variant | $per_frame | ${ratio}x |" >> "$out"
+      put "driver.instructions.$variant.per_frame" "$per_frame"
     done
     cat "$out"
+    dotnet bench/Charts/bin/Release/net10.0/Charts.dll bench/results "$info"
     exit 0
     ;;
 esac

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using GuardRuntime;
 
@@ -19,10 +20,33 @@ public static class InstructionCountRun
         using var kernel = DriverInstance.Start(variant);
         kernel.ProtectRegions();
         GuardPolicies.LoadFile(Path.Combine(AppContext.BaseDirectory, "Driver", "sample-policy.json"));
-        // The same warm-up for every N, so that it cancels in the difference.
-        for (int i = 0; i < 20; i++) kernel.RunBurst();
+        // The same warm-up for every N, so that it cancels in the difference; long enough that every method the bursts
+        // reach (the watchdog's and the statistics' periodic paths included) is compiled before the counted bursts, so
+        // that no JIT work falls between the two run lengths.
+        int warmup = int.Parse(Option(args, "--warmup") ?? "300", CultureInfo.InvariantCulture);
+        for (int i = 0; i < warmup; i++) kernel.RunBurst();
         long delivered = 0;
+        // The counting copy (the policy copy plus a counter before every check) also counts the checks that leave the
+        // fast path, from the runtime's own meter: never run under cachegrind, only to divide its counts.
+        long slow = 0;
+        using var listener = new MeterListener();
+        if (variant == DriverVariant.Counting)
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == GuardMetrics.MeterName && instrument.Name == "guard.slow_checks") l.EnableMeasurementEvents(instrument);
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, _, _) => slow += value);
+            listener.Start();
+            GuardCallCounter.Reset();
+        }
         for (int i = 0; i < bursts; i++) delivered += kernel.RunBurst();
+        if (variant == DriverVariant.Counting)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"checks per burst: field={GuardCallCounter.Field / (double)bursts} static={GuardCallCounter.Static / (double)bursts} " +
+                $"element={GuardCallCounter.Element / (double)bursts} address={GuardCallCounter.Address / (double)bursts} " +
+                $"range={GuardCallCounter.Range / (double)bursts} call={GuardCallCounter.Call / (double)bursts} " +
+                $"total={GuardCallCounter.Total / (double)bursts} slow={slow / (double)bursts}"));
         if (kernel.Host.Tainted) throw new InvalidOperationException(string.Join("; ", kernel.Host.Faults));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"variant={variant} bursts={bursts} delivered={delivered}"));
         return 0;

@@ -38,6 +38,7 @@ public static class InterleavedOverhead
 
             var nsPerBurst = new double[Variants.Length][];
             for (int v = 0; v < Variants.Length; v++) nsPerBurst[v] = new double[rounds];
+            var allocated = new long[Variants.Length];
             for (int round = 0; round < rounds; round++)
             {
                 var work = new WorkDone[Variants.Length];
@@ -45,9 +46,11 @@ public static class InterleavedOverhead
                 {
                     int v = (step + round) % Variants.Length;
                     var before = WorkDone.Of(kernels[v]);
+                    long bytes = GC.GetAllocatedBytesForCurrentThread();
                     var clock = Stopwatch.StartNew();
                     for (int i = 0; i < bursts; i++) kernels[v].RunBurst();
                     clock.Stop();
+                    allocated[v] += GC.GetAllocatedBytesForCurrentThread() - bytes;
                     work[v] = WorkDone.Of(kernels[v]) - before;
                     nsPerBurst[v][round] = clock.Elapsed.TotalNanoseconds / bursts;
                 }
@@ -58,7 +61,7 @@ public static class InterleavedOverhead
             foreach (var k in kernels)
                 if (k.Host.Tainted) throw new InvalidOperationException($"{k.Variant} faulted: {string.Join("; ", k.Host.Faults)}");
 
-            var table = Report(nsPerBurst, rounds, bursts);
+            var table = Report(nsPerBurst, rounds, bursts, [.. allocated.Select(a => a / (double)(rounds * bursts))]);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
             File.WriteAllText(output, table);
             Console.Write(table);
@@ -70,25 +73,33 @@ public static class InterleavedOverhead
         }
     }
 
-    private static string Report(double[][] nsPerBurst, int rounds, int bursts)
+    private static string Report(double[][] nsPerBurst, int rounds, int bursts, double[] bytesPerBurst)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Driver overhead, interleaved in one process: {rounds} rounds of {bursts} bursts " +
             $"({DriverInstance.FramesPerBurst} frames each) per variant, order rotated every round, equal work asserted.");
         text.AppendLine();
-        text.AppendLine("| variant | median ns/burst | median ratio vs unwoven | 95% CI of the median ratio |");
-        text.AppendLine("|---|---:|---:|---|");
+        BenchInfo.Put("driver.interleaved.rounds", rounds, $"{bursts} bursts of {DriverInstance.FramesPerBurst} frames a round");
+        text.AppendLine("| variant | median ns/burst | median ratio vs unwoven | 95% CI of the median ratio | bytes allocated per burst |");
+        text.AppendLine("|---|---:|---:|---|---:|");
         for (int v = 0; v < Variants.Length; v++)
         {
             var ratios = Enumerable.Range(0, rounds).Select(r => nsPerBurst[v][r] / nsPerBurst[0][r]).ToArray();
             var (low, high) = MedianInterval(ratios);
             double median = Median(ratios);
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {Variants[v]} | {Median(nsPerBurst[v]):N0} | {median:F3}x | {low:F3}x – {high:F3}x |");
+                $"| {Variants[v]} | {Median(nsPerBurst[v]):N0} | {median:F3}x | {low:F3}x – {high:F3}x | {bytesPerBurst[v]:N0} |");
+            string key = Variants[v] switch
+            {
+                DriverVariant.GuardsPolicy => "policy", DriverVariant.GuardsAllowAll => "allowall", _ => "unwoven",
+            };
+            BenchInfo.Put($"driver.interleaved.{key}.ns_per_burst", Median(nsPerBurst[v]));
+            BenchInfo.Put($"driver.interleaved.{key}.bytes_per_burst", bytesPerBurst[v]);
             if (v > 0)
             {
-                string key = Variants[v] == DriverVariant.GuardsPolicy ? "policy" : "allowall";
                 BenchInfo.Put($"driver.interleaved.{key}.ratio", median, $"95% CI {low:F3}-{high:F3}, {rounds} rounds");
+                BenchInfo.Put($"driver.interleaved.{key}.low", low);
+                BenchInfo.Put($"driver.interleaved.{key}.high", high);
             }
         }
         return text.ToString();
