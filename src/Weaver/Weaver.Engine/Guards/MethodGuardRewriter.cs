@@ -41,7 +41,7 @@ internal sealed class MethodGuardRewriter(GuardContext guard)
         {
             var il = body.GetILProcessor();
             var after = root;
-            foreach (var instruction in GuardSequence.Formation(guard, method, root.Offset,
+            foreach (var instruction in GuardSequence.Formation(guard, method, guard.OffsetOf(root),
                          Instruction.Create(OpCodes.Stloc, local), referent, lines).Append(reload))
             {
                 il.InsertAfter(after, instruction);
@@ -65,7 +65,7 @@ internal sealed class MethodGuardRewriter(GuardContext guard)
         foreach (var stloc in formations)
         {
             var local = (VariableDefinition)stloc.Operand;
-            var sequence = GuardSequence.Formation(guard, method, stloc.Offset, stloc, eliminations.FormationLocals[local], lines);
+            var sequence = GuardSequence.Formation(guard, method, guard.OffsetOf(stloc), stloc, eliminations.FormationLocals[local], lines);
             Splice(body.GetILProcessor(), [stloc], sequence);
             guard.Report.CountElimination("formation-checks");
         }
