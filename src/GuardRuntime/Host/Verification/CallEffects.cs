@@ -38,12 +38,15 @@ internal static class CallEffects
         "System.Runtime.CompilerServices.CallSite", "System.Threading.Interlocked", "System.Threading.Volatile",
     ];
 
-    // Structs that carry references but are values, not write handles.
-    private static readonly HashSet<string> ValueStructs =
+    // Structs that carry references but are values, not write handles. The weaver's EffectPlanner uses this same list:
+    // a call the weaver checks is a call the verifier accepts.
+    internal static readonly HashSet<string> ValueStructs =
     [
         "System.Threading.CancellationToken", "System.ReadOnlySpan`1", "System.ReadOnlyMemory`1", "System.Nullable`1",
         "System.Collections.Generic.KeyValuePair`2", "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler",
         "System.Threading.Tasks.ValueTask", "System.Threading.Tasks.ValueTask`1", "System.DateTimeOffset", "System.Decimal",
+        // A readonly struct whose one field is its name (a string): passed by value, nothing to write through.
+        "System.Security.Cryptography.HashAlgorithmName",
     ];
 
     private enum Shape : byte { Data, Byref, Pointer, Span, Array, Object, RefStruct }

@@ -26,15 +26,9 @@ internal static class EffectPlanner
         "System.Runtime.CompilerServices.CallSite", "System.Threading.Interlocked", "System.Threading.Volatile",
     ];
 
-    // Structs that carry references but are not write handles: they are passed as values.
-    private static readonly HashSet<string> ValueStructs =
-    [
-        "System.Threading.CancellationToken", "System.ReadOnlySpan`1", "System.ReadOnlyMemory`1", "System.Nullable`1",
-        "System.Collections.Generic.KeyValuePair`2", "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler",
-        "System.Threading.Tasks.ValueTask", "System.Threading.Tasks.ValueTask`1", "System.DateTimeOffset", "System.Decimal",
-        // A readonly struct whose one field is its name (a string): passed by value, nothing to write through.
-        "System.Security.Cryptography.HashAlgorithmName",
-    ];
+    // Structs that carry references but are not write handles (they are passed as values): the verifier's list, so
+    // that the weaver checks exactly the calls the host's verifier accepts.
+    private static HashSet<string> ValueStructs => GuardRuntime.Verification.CallEffects.ValueStructs;
 
     /// <summary>
     /// Plans a call to <paramref name="callee"/>; <paramref name="parameterType"/> gives each parameter's type at the call
