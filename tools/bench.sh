@@ -9,6 +9,8 @@
 #   Extra arguments go to BenchmarkDotNet, e.g.  bash tools/bench.sh --short --filter '*PolicySweep*'
 #   bash tools/bench.sh --interleaved [--short]   driver overhead in one process, rounds interleaved, median + 95% CI
 #                                                 (bench/results/driver-interleaved.md)
+#   bash tools/bench.sh --verifier                load-time verifier throughput (MB of IL/s, ms per module) on the
+#                                                 woven driver and woven Newtonsoft.Json (bench/results/verifier.md)
 #   bash tools/bench.sh --instructions            instructions per frame per variant under cachegrind, two run
 #                                                 lengths subtracted (bench/results/driver-instructions.md)
 set -euo pipefail
@@ -16,6 +18,10 @@ cd "$(dirname "$0")/.."
 
 bench_dll=bench/Weaver.Benchmarks/bin/Release/net10.0/Weaver.Benchmarks.dll
 case "${1:-}" in
+  --verifier)
+    dotnet build bench/Weaver.Benchmarks/Weaver.Benchmarks.csproj -c Release -nologo -v quiet
+    exec dotnet "$bench_dll" verifier --out bench/results/verifier.md
+    ;;
   --interleaved)
     shift
     [[ "${1:-}" == --short ]] && export WEAVER_BENCH_SHORT=1

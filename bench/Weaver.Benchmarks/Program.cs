@@ -12,7 +12,8 @@ namespace Weaver.Benchmarks;
 
 /// <summary>
 /// Entry point: BenchmarkDotNet's switcher (pass <c>--filter '*'</c>, <c>--job short</c>, <c>--artifacts dir</c>...), or
-/// <c>interleaved</c> (driver overhead in one process) and <c>count</c> (one variant for cachegrind).
+/// <c>interleaved</c> (driver overhead in one process), <c>count</c> (one variant for cachegrind) and <c>verifier</c>
+/// (load-time verification throughput, bench/results/verifier.md).
 /// </summary>
 public static class Program
 {
@@ -22,6 +23,7 @@ public static class Program
         // Two measurements that BenchmarkDotNet's separate-process jobs cannot make (see their classes).
         if (args is ["interleaved", ..]) return Driver.InterleavedOverhead.Run(args);
         if (args is ["count", ..]) return Driver.InstructionCountRun.Run(args);
+        if (args is ["verifier", ..]) return Verification.VerifierThroughput.Run(args);
 
         // CSV with plain numbers in fixed units (ns, bytes) so that bench/Charts can read them back.
         var csvStyle = new SummaryStyle(CultureInfo.InvariantCulture, printUnitsInHeader: true, sizeUnit: SizeUnit.B,

@@ -18,6 +18,9 @@ internal sealed record CallFacts(bool IsSelf, string? Scope, string Target, bool
 {
     public static CallFacts Self(bool definition) => new(true, null, definition ? "" : "?", false, 0, [], default, "", null);
     public bool NeedsChecks => Required.Length > 0 || Receiver != ReceiverCheck.None;
+
+    /// <summary>The check a struct receiver needs (the whole struct, by address), spelled once.</summary>
+    public string StructReceiver { get; } = $"StoreAddress(this sizeof:{ReceiverType} conv.u)";
 }
 
 /// <summary>
@@ -49,6 +52,10 @@ internal static class CallEffects
         "System.Security.Cryptography.HashAlgorithmName",
     ];
 
+    // The model's rule per framework member, looked up once per process (a lookup scans every prefix rule).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Type, string Name, string Model), EffectRule?>
+        Rules = new();
+
     private enum Shape : byte { Data, Byref, Pointer, Span, Array, Object, RefStruct }
 
     // parameters: under the call's generic arguments; model: the definition's parameter list in the model's spelling.
@@ -66,14 +73,13 @@ internal static class CallEffects
         }
         var api = $"{type}::{name}({model})";
         if (TypeConfusion(facts, type, name, parameters, methodArgs) is { } confusion) return Refuse(confusion);
-        var rule = EffectModel.Framework.Classify(type, name, model);
+        var rule = Rules.GetOrAdd((type, name, model), static k => EffectModel.Framework.Classify(k.Type, k.Name, k.Model));
         if (rule is null && facts.Info(parent).Delegate)
             rule = new EffectRule(EffectClass.CallsBack, type, name, [], "a delegate's own member", 0);
         if (rule is { Class: EffectClass.Reflective or EffectClass.Refused }
             || rule is { Class: EffectClass.FreesOrReallocates, Extents.Count: 0 })
             return Refuse($"{rule.Reason} [effect model: {rule.Class}, line {rule.Line}]");
-        bool mustClassify = MustClassify.Any(p => p.EndsWith('!') ? type == p[..^1] : type.StartsWith(p, StringComparison.Ordinal));
-        if (rule is null && mustClassify)
+        if (rule is null && MustClassify.Any(p => p.EndsWith('!') ? type == p[..^1] : type.StartsWith(p, StringComparison.Ordinal)))
             return Refuse($"{api} is a member of a low-level type that the effect model does not classify");
         var named = new HashSet<int>();
         foreach (var extent in rule?.Extents ?? [])

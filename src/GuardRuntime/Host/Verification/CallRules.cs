@@ -60,7 +60,7 @@ internal sealed partial class MethodVerifier
     private string? ReceiverDescriptor(int k, int q, CallFacts call)
     {
         if (call.Receiver == ReceiverCheck.None) return null;
-        if (call.Receiver == ReceiverCheck.Struct) return $"StoreAddress(this sizeof:{call.ReceiverType} conv.u)";
+        if (call.Receiver == ReceiverCheck.Struct) return call.StructReceiver;
         for (int p = q; p < k; p++)
         {
             if (il.Op[p] != ILOpCode.Constrained) continue;

@@ -21,6 +21,11 @@ internal sealed class HostSurface
         .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal));
 
     private readonly Dictionary<string, bool> members = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (TypeInfo Info, TypeDefinitionHandle Handle)> types = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> holds = new(StringComparer.Ordinal);
+    private MetadataReader reader = null!;
+    private SigTypes sigs = null!;
+    private PEReader? Image { get; init; } // kept: the reader above reads from its pinned image
     private readonly Dictionary<string, (string Assembly, string Type)?> baseTypes = new(StringComparer.Ordinal);
 
     /// <summary>Whether the assembly is woven module code (it carries a guard manifest): it needs no exports.</summary>
@@ -55,6 +60,45 @@ internal sealed class HostSurface
         return surface?.Exported(baseType.Type, key, directories, depth + 1);
     }
 
+    /// <summary>What a type of this assembly is (value type, delegate, enum), or null when it has no such type.</summary>
+    public TypeInfo? Info(string type) => types.TryGetValue(type, out var t) ? t.Info : null;
+
+    /// <summary>Whether a value of the (non-generic) type may hold an object reference; unknown: yes.</summary>
+    public bool HoldsReferences(string type, IReadOnlyList<string> directories, int depth = 0)
+    {
+        if (holds.TryGetValue(type, out var known)) return known;
+        if (!types.TryGetValue(type, out var t) || !t.Info.ValueType || depth > 16) return true;
+        holds[type] = true; // a cycle through the fields answers yes
+        bool result = false;
+        if (!t.Info.Enum)
+            foreach (var f in reader.GetTypeDefinition(t.Handle).GetFields())
+            {
+                var field = reader.GetFieldDefinition(f);
+                if ((field.Attributes & System.Reflection.FieldAttributes.Static) != 0) continue;
+                if (FieldHolds(field.DecodeSignature(sigs, default).Bare, directories, depth)) { result = true; break; }
+            }
+        return holds[type] = result;
+    }
+
+    private bool FieldHolds(SigType f, IReadOnlyList<string> directories, int depth)
+    {
+        switch (f.Kind)
+        {
+            case SigKind.Pointer or SigKind.FunctionPointer: return false;
+            case SigKind.Primitive: return f.Text is "System.String" or "System.Object" or "System.TypedReference";
+            case SigKind.Named when f.Handle.Kind == HandleKind.TypeDefinition: return HoldsReferences(f.Text, directories, depth + 1);
+            case SigKind.Named when f.Handle.Kind == HandleKind.TypeReference:
+                var scope = reader.GetTypeReference((TypeReferenceHandle)f.Handle).ResolutionScope;
+                while (scope.Kind == HandleKind.TypeReference) scope = reader.GetTypeReference((TypeReferenceHandle)scope).ResolutionScope;
+                if (scope.Kind != HandleKind.AssemblyReference) return true;
+                var assembly = reader.GetString(reader.GetAssemblyReference((AssemblyReferenceHandle)scope).Name);
+                if (TypeFacts.IsFramework(assembly))
+                    return TypeFacts.RuntimeType(assembly, f.Text) is not { } rt || TypeFacts.HoldsReferences(rt);
+                return Find(assembly, directories)?.HoldsReferences(f.Text, directories, depth + 1) ?? true;
+            default: return true;
+        }
+    }
+
     /// <summary>A method's key: name, static or instance, generic arity, return and parameter types (model spelling).</summary>
     public static string Key(string name, MethodSignature<SigType> s) =>
         $"{name}|{(s.Header.IsInstance ? "instance" : "static")}|{s.GenericParameterCount}|{s.ReturnType.Model}|" +
@@ -64,11 +108,12 @@ internal sealed class HostSurface
     {
         try
         {
-            using var pe = new PEReader(File.OpenRead(path));
+            var pe = new PEReader(System.Collections.Immutable.ImmutableArray.Create(File.ReadAllBytes(path)));
             if (!pe.HasMetadata) return null;
             var reader = pe.GetMetadataReader();
             var surface = new HostSurface
             {
+                Image = pe,
                 IsWoven = reader.ManifestResources.Any(r =>
                     reader.StringComparer.Equals(reader.GetManifestResource(r).Name, GuardManifest.ResourceName)),
             };
@@ -81,15 +126,19 @@ internal sealed class HostSurface
         }
     }
 
-    private void Index(MetadataReader reader)
+    private void Index(MetadataReader metadata)
     {
+        reader = metadata;
         var names = new TypeNameProvider(reader);
-        var sigs = new SigTypes(reader, names);
+        sigs = new SigTypes(reader, names);
         foreach (var t in reader.TypeDefinitions)
         {
             var type = reader.GetTypeDefinition(t);
             var typeName = names.Of(t);
             baseTypes[typeName] = BaseOf(reader, names, type.BaseType);
+            var b = type.BaseType.Kind == HandleKind.TypeReference ? names.Of((TypeReferenceHandle)type.BaseType) : "";
+            types[typeName] = (new TypeInfo(true, b is "System.ValueType" or "System.Enum",
+                b is "System.MulticastDelegate" or "System.Delegate", b == "System.Enum"), t);
             var accessors = new HashSet<MethodDefinitionHandle>();
             foreach (var p in type.GetProperties())
                 if (Marked(reader, reader.GetPropertyDefinition(p).GetCustomAttributes()))

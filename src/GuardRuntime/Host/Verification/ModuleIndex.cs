@@ -20,7 +20,7 @@ internal sealed class ModuleIndex
     public readonly TypeNameProvider Names;
     public readonly SigTypes Sigs;
     public readonly TypeFacts Facts;
-    private readonly IReadOnlyList<string> hostDirectories;
+    public readonly IReadOnlyList<string> HostDirectories;
     public FieldDefinitionHandle HolderField;
     public TypeDefinitionHandle Holder;
     public MethodDefinitionHandle HolderCctor;
@@ -36,7 +36,7 @@ internal sealed class ModuleIndex
     {
         Reader = reader;
         this.report = report;
-        this.hostDirectories = hostDirectories;
+        HostDirectories = hostDirectories;
         AssemblyName = reader.IsAssembly ? reader.GetString(reader.GetAssemblyDefinition().Name) : "";
         Names = new TypeNameProvider(reader);
         Sigs = new SigTypes(reader, Names);
@@ -191,18 +191,29 @@ internal sealed class ModuleIndex
         var m = Reader.GetMemberReference((MemberReferenceHandle)handle);
         // A method of an array type (T[,]::Set, ::Address) belongs to the framework: unclassified, it is checked whole.
         var scope = m.Parent.Kind is HandleKind.TypeReference or HandleKind.TypeSpecification ? ScopeOf(m.Parent) : null;
+        if (scope == AssemblyName) return facts = CallFacts.Self(true);
         var parent = Parent(m.Parent);
         if (parent.Kind == SigKind.Array) scope = "System.Runtime";
-        if (scope is null || scope == AssemblyName) return facts = CallFacts.Self(scope is not null);
+        if (scope is null) return facts = CallFacts.Self(false);
         if (m.GetKind() != MemberReferenceKind.Method) return facts = CallFacts.Self(false);
         var typeArgs = parent.Kind == SigKind.Instance ? parent.Args : [];
         var name = Reader.GetString(m.Name);
         var open = m.DecodeMethodSignature(Sigs, default);
-        var closed = m.DecodeMethodSignature(Sigs, new SigScope(typeArgs, methodArgs));
-        facts = CallEffects.Classify(Facts, scope, parent, name, open.Header.IsInstance, closed.ParameterTypes,
-            string.Join(",", open.ParameterTypes.Select(p => p.Model)), methodArgs);
-        if (facts.Host && HostSurface.Find(scope, hostDirectories) is { IsWoven: false } host
-            && host.Exported(parent.DefinitionName ?? parent.Text, HostSurface.Key(name, open), hostDirectories) != true)
+        var closed = typeArgs.IsEmpty && methodArgs.IsEmpty ? open : m.DecodeMethodSignature(Sigs, new SigScope(typeArgs, methodArgs));
+        var model = string.Join(",", open.ParameterTypes.Select(p => p.Model));
+        // A framework member over framework types only is judged the same in every module: once per process.
+        if (TypeFacts.IsFramework(scope) && FrameworkOnly(parent) && closed.ParameterTypes.All(FrameworkOnly)
+            && methodArgs.All(FrameworkOnly))
+        {
+            var key = string.Join("|", scope, parent.Text, name, open.Header.IsInstance ? "i" : "s", model,
+                string.Join(",", closed.ParameterTypes.Select(p => p.Text)), string.Join(",", methodArgs.Select(a => a.Text)));
+            var (f, p, n, i, c, a) = (Facts, parent, name, open.Header.IsInstance, closed.ParameterTypes, methodArgs);
+            return facts = SharedFacts.GetOrAdd(key, _ => CallEffects.Classify(f, scope, p, n, i, c, model, a));
+        }
+        facts = CallEffects.Classify(Facts, scope, parent, name, open.Header.IsInstance, closed.ParameterTypes, model,
+            methodArgs);
+        if (facts.Host && HostSurface.Find(scope, HostDirectories) is { IsWoven: false } host
+            && host.Exported(parent.DefinitionName ?? parent.Text, HostSurface.Key(name, open), HostDirectories) != true)
             facts = facts with
             {
                 Refusal = $"{facts.Target} is a member of the host assembly '{scope}' that the host does not export " +
@@ -211,14 +222,28 @@ internal sealed class ModuleIndex
         return facts;
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CallFacts> SharedFacts =
+        new(StringComparer.Ordinal);
+
+    // Whether a signature type names only the framework's types (and generic parameters, which are judged by shape).
+    private bool FrameworkOnly(SigType t) => t.Kind switch
+    {
+        SigKind.Primitive or SigKind.Parameter => true,
+        SigKind.Byref or SigKind.Pointer or SigKind.Array or SigKind.Modified => FrameworkOnly(t.Element!),
+        SigKind.Named => t.Handle.Kind == HandleKind.TypeReference && TypeFacts.IsFramework(ScopeOf(t.Handle)),
+        SigKind.Instance => FrameworkOnly(t.Element!) && t.Args.All(FrameworkOnly),
+        _ => false,
+    };
+
     /// <summary>A member reference's parent as a signature type (a type reference gets its class/valuetype tag).</summary>
     public SigType Parent(EntityHandle parent) => parent.Kind switch
     {
         HandleKind.TypeSpecification => Reader.GetTypeSpecification((TypeSpecificationHandle)parent).DecodeSignature(Sigs, default),
+        // A framework type's kind comes from the running framework (TypeFacts); others from the module's signatures.
         HandleKind.TypeReference => Sigs.GetTypeFromReference(Reader, (TypeReferenceHandle)parent,
-            IsValueType(parent) == true ? (byte)SignatureTypeKind.ValueType : (byte)0),
+            !TypeFacts.IsFramework(ScopeOf(parent)) && IsValueType(parent) == true ? (byte)SignatureTypeKind.ValueType : (byte)0),
         HandleKind.TypeDefinition => Sigs.GetTypeFromDefinition(Reader, (TypeDefinitionHandle)parent, 0),
-        _ => new SigType(SigKind.Primitive, "?", "?"),
+        _ => new SigType(SigKind.Primitive, "?"),
     };
 
     // Metadata names a referenced type as class or value type only inside signatures: read them all once.

@@ -9,12 +9,34 @@ internal enum SigKind : byte { Primitive, Named, Instance, Parameter, Byref, Poi
 /// One signature type as the call rules need it: its <see cref="Text"/> (the verifier's spelling, the same as
 /// <see cref="TypeNameProvider"/>: <c>ref X</c>, <c>mod M X</c>, generic arguments substituted), its
 /// <see cref="Model"/> spelling (the effect model's and the host surface's: <c>X&amp;</c>, modifiers dropped, nested
-/// types with '/'), and what it is made of (the named type's handle in <see cref="Reader"/>, the class/valuetype tag).
+/// types with '/'; built on first use), and what it is made of (the named type's handle in <see cref="Reader"/>,
+/// the class/valuetype tag).
 /// </summary>
-internal sealed record SigType(SigKind Kind, string Text, string Model, MetadataReader? Reader = null,
-    EntityHandle Handle = default, bool ValueType = false, ImmutableArray<SigType> Args = default,
-    SigType? Element = null, string? Modifier = null)
+internal sealed class SigType(SigKind kind, string text, MetadataReader? reader = null, EntityHandle handle = default,
+    bool valueType = false, ImmutableArray<SigType> args = default, SigType? element = null, string? modifier = null)
 {
+    private string? model;
+
+    public SigKind Kind => kind;
+    public string Text => text;
+    public MetadataReader? Reader => reader;
+    public EntityHandle Handle => handle;
+    public bool ValueType => valueType;
+    public ImmutableArray<SigType> Args => args;
+    public SigType? Element => element;
+    public string? Modifier => modifier;
+
+    public string Model => model ??= kind switch
+    {
+        SigKind.Named => text.Replace('+', '/'),
+        SigKind.Instance => element!.Model + "<" + string.Join(",", args.Select(a => a.Model)) + ">",
+        SigKind.Byref => element!.Model + "&",
+        SigKind.Pointer => element!.Model + "*",
+        SigKind.Array => element!.Model + text[element.Text.Length..],
+        SigKind.Modified => element!.Model,
+        _ => text,
+    };
+
     /// <summary>The type with leading custom modifiers removed.</summary>
     public SigType Bare => Kind == SigKind.Modified ? Element!.Bare : this;
 
@@ -38,7 +60,7 @@ internal sealed class SigTypes(MetadataReader reader, TypeNameProvider names) : 
     public SigType GetPrimitiveType(PrimitiveTypeCode code)
     {
         var name = names.GetPrimitiveType(code);
-        return new(SigKind.Primitive, name, name);
+        return new(SigKind.Primitive, name);
     }
 
     public SigType GetTypeFromDefinition(MetadataReader r, TypeDefinitionHandle h, byte kind) =>
@@ -48,40 +70,39 @@ internal sealed class SigTypes(MetadataReader reader, TypeNameProvider names) : 
         Named(names.Of(h), h, kind);
 
     private SigType Named(string name, EntityHandle h, byte kind) =>
-        new(SigKind.Named, name, name.Replace('+', '/'), reader, h, kind == (byte)SignatureTypeKind.ValueType);
+        new(SigKind.Named, name, reader, h, kind == (byte)SignatureTypeKind.ValueType);
 
     public SigType GetTypeFromSpecification(MetadataReader r, SigScope scope, TypeSpecificationHandle h, byte kind) =>
         r.GetTypeSpecification(h).DecodeSignature(this, scope);
 
-    public SigType GetSZArrayType(SigType e) => new(SigKind.Array, e.Text + "[]", e.Model + "[]", Element: e);
+    public SigType GetSZArrayType(SigType e) => new(SigKind.Array, e.Text + "[]", element: e);
 
     public SigType GetArrayType(SigType e, ArrayShape shape)
     {
         var rank = "[" + new string(',', shape.Rank - 1) + "]";
-        return new(SigKind.Array, e.Text + rank, e.Model + rank, Element: e);
+        return new(SigKind.Array, e.Text + rank, element: e);
     }
 
-    public SigType GetByReferenceType(SigType e) => new(SigKind.Byref, "ref " + e.Text, e.Model + "&", Element: e);
-    public SigType GetPointerType(SigType e) => new(SigKind.Pointer, e.Text + "*", e.Model + "*", Element: e);
+    public SigType GetByReferenceType(SigType e) => new(SigKind.Byref, "ref " + e.Text, element: e);
+    public SigType GetPointerType(SigType e) => new(SigKind.Pointer, e.Text + "*", element: e);
     public SigType GetPinnedType(SigType e) => e;
-    public SigType GetFunctionPointerType(MethodSignature<SigType> s) => new(SigKind.FunctionPointer, "method*", "method*");
+    public SigType GetFunctionPointerType(MethodSignature<SigType> s) => new(SigKind.FunctionPointer, "method*");
 
     public SigType GetModifiedType(SigType modifier, SigType unmodified, bool isRequired) =>
         new(SigKind.Modified, (isRequired ? "mod " : "modopt ") + modifier.Text + " " + unmodified.Text,
-            unmodified.Model, Element: unmodified, Modifier: isRequired ? modifier.Text : null);
+            element: unmodified, modifier: isRequired ? modifier.Text : null);
 
     public SigType GetGenericInstantiation(SigType generic, ImmutableArray<SigType> args) =>
-        new(SigKind.Instance, generic.Text + "<" + string.Join(",", args.Select(a => a.Text)) + ">",
-            generic.Model + "<" + string.Join(",", args.Select(a => a.Model)) + ">", reader, generic.Handle,
-            generic.ValueType, args, generic);
+        new(SigKind.Instance, generic.Text + "<" + string.Join(",", args.Select(a => a.Text)) + ">", reader,
+            generic.Handle, generic.ValueType, args, generic);
 
     public SigType GetGenericTypeParameter(SigScope scope, int index) =>
         !scope.Type.IsDefault && (uint)index < (uint)scope.Type.Length ? scope.Type[index]
-            : new(SigKind.Parameter, "!" + index, "!" + index);
+            : new(SigKind.Parameter, "!" + index);
 
     public SigType GetGenericMethodParameter(SigScope scope, int index) =>
         !scope.Method.IsDefault && (uint)index < (uint)scope.Method.Length ? scope.Method[index]
-            : new(SigKind.Parameter, "!!" + index, "!!" + index);
+            : new(SigKind.Parameter, "!!" + index);
 
     /// <summary>The generic arguments of a <c>GENERICINST</c> type specification, or empty.</summary>
     public ImmutableArray<SigType> Arguments(TypeSpecificationHandle spec)

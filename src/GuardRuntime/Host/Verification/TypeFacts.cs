@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection.Metadata;
 using System.Runtime.CompilerServices;
-using System.Runtime.Loader;
 
 namespace GuardRuntime.Verification;
 
@@ -9,9 +8,9 @@ namespace GuardRuntime.Verification;
 internal readonly record struct TypeInfo(bool Known, bool ValueType, bool Delegate, bool Enum);
 
 /// <summary>
-/// Facts about the types a module's signatures name: its own types from its metadata; framework and host types from
-/// the running process (the verifier runs in the host, on the framework the module will run on), looked up once per
-/// process. An unknown type is answered conservatively by the callers (an object that may be written, a struct that
+/// Facts about the types a module's signatures name: its own types from its metadata, host types from the host's
+/// metadata (HostSurface), framework types from the running framework (the verifier runs in the host, on the framework
+/// the module will run on), looked up once per process. An unknown type is answered conservatively by the callers (an object that may be written, a struct that
 /// may hold references).
 /// </summary>
 internal sealed class TypeFacts(ModuleIndex index)
@@ -24,14 +23,9 @@ internal sealed class TypeFacts(ModuleIndex index)
         scope is "netstandard" or "mscorlib" or "System" || scope is not null
         && (scope.StartsWith("System.", StringComparison.Ordinal) || scope.StartsWith("Microsoft.", StringComparison.Ordinal));
 
-    /// <summary>A framework type, or a type of an assembly the host has already loaded (never loads a non-framework one).</summary>
+    /// <summary>A framework type, from the framework the process runs on (non-framework types come from metadata).</summary>
     public static Type? RuntimeType(string assembly, string name) => Runtime.GetOrAdd((assembly, name), static key =>
-    {
-        if (IsFramework(key.Assembly)) return Type.GetType(key.Type + ", " + key.Assembly, throwOnError: false);
-        foreach (var a in AssemblyLoadContext.Default.Assemblies)
-            if (a.GetName().Name == key.Assembly) return a.GetType(key.Type, throwOnError: false);
-        return null;
-    });
+        IsFramework(key.Assembly) ? Type.GetType(key.Type + ", " + key.Assembly, throwOnError: false) : null);
 
     public TypeInfo Info(SigType type)
     {
@@ -46,8 +40,11 @@ internal sealed class TypeFacts(ModuleIndex index)
             info = new(true, b is "System.ValueType" or "System.Enum", b is "System.MulticastDelegate" or "System.Delegate",
                 b == "System.Enum");
         }
-        else if (index.ScopeOf(h) is { } scope && RuntimeType(scope, type.DefinitionName!) is { } t)
+        else if (index.ScopeOf(h) is not { } scope) info = new(false, type.ValueType, false, false);
+        else if (IsFramework(scope) && RuntimeType(scope, type.DefinitionName!) is { } t)
             info = new(true, t.IsValueType, typeof(Delegate).IsAssignableFrom(t), t.IsEnum);
+        else if (!IsFramework(scope) && HostSurface.Find(scope, index.HostDirectories)?.Info(type.DefinitionName!) is { } host)
+            info = host;
         else info = new(false, type.ValueType, false, false);
         return own[h] = info;
     }
@@ -67,7 +64,11 @@ internal sealed class TypeFacts(ModuleIndex index)
         if (!info.Known || !info.ValueType) return true;
         if (info.Enum) return false;
         if (type.Handle.Kind == HandleKind.TypeDefinition) return OwnFieldsHold(type, depth);
-        var runtime = index.ScopeOf(type.Handle) is { } s ? RuntimeType(s, type.DefinitionName!) : null;
+        if (index.ScopeOf(type.Handle) is not { } s) return true;
+        if (!IsFramework(s))
+            return type.Kind == SigKind.Instance
+                   || (HostSurface.Find(s, index.HostDirectories)?.HoldsReferences(type.Text, index.HostDirectories) ?? true);
+        var runtime = RuntimeType(s, type.DefinitionName!);
         if (runtime is null) return true;
         if (type.Kind == SigKind.Instance)
         {
@@ -105,7 +106,7 @@ internal sealed class TypeFacts(ModuleIndex index)
 
     private static readonly ConcurrentDictionary<Type, bool> Holds = new();
 
-    private static bool HoldsReferences(Type t) => Holds.GetOrAdd(t, static t =>
+    public static bool HoldsReferences(Type t) => Holds.GetOrAdd(t, static t =>
     {
         if (t.ContainsGenericParameters) return true;
         try

@@ -23,7 +23,7 @@ internal static class VerifyCommand
                 Console.Error.WriteLine(new WeaverDiagnostic(DiagnosticCodes.InputNotFound, DiagnosticSeverity.Error, $"The file '{path}' does not exist.", path));
                 return ExitCodes.Failed;
             }
-            if (parse.GetValue(guards)) return VerifyGuards(path);
+            if (parse.GetValue(guards)) return VerifyGuards(path, parse.GetValue(references) ?? []);
             VerificationResult result;
             try
             {
@@ -45,9 +45,10 @@ internal static class VerifyCommand
     }
 
     // The host's verdict, from the same verifier the loader runs; every rejection is printed, not just the first.
-    private static int VerifyGuards(string path)
+    // -r folders are where the host's assemblies are (their [ModuleExport] members are what a module may call).
+    private static int VerifyGuards(string path, string[] hostDirectories)
     {
-        var result = GuardVerifier.Default.Verify(path);
+        var result = new GuardVerifier(hostDirectories).Verify(path);
         foreach (var error in result.Errors)
             Console.Error.WriteLine(new WeaverDiagnostic(DiagnosticCodes.GuardVerifierRejected, DiagnosticSeverity.Error, error.ToString(), path));
         Console.WriteLine($"{result.Module}: {(result.Accepted ? "accepted" : "rejected")} by the guard verifier: {result.Methods} methods, " +

@@ -51,7 +51,7 @@ public sealed class CheckInputStep : IWeaveStep
     private static bool HonourMarker(WeaveContext context, string name)
     {
         if (context.Options.TrustedHost) return true;
-        var verdict = GuardRuntime.Verification.ModuleVerifier.Default.Verify(context.Options.InputPath);
+        var verdict = new GuardRuntime.Verification.ModuleVerifier(context.Options.ReferencePaths).Verify(context.Options.InputPath);
         if (verdict.Accepted) return true;
         var first = string.Join("; ", verdict.Errors.Take(3));
         throw context.Fail(DiagnosticCodes.ForgedWovenMarker,

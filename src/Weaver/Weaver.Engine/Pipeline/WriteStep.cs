@@ -65,7 +65,8 @@ public sealed class WriteStep : IWeaveStep
         // that the host loads as such, so the verifier's verdict says nothing about the weave.
         if (!options.Verify || options.TrustedHost || options.Guards != GuardKinds.All || options.AllowUnchecked.Count > 0)
             return true;
-        var verdict = GuardRuntime.Verification.ModuleVerifier.Default.Verify(File.ReadAllBytes(tempDll), output);
+        // Host assemblies among the references are judged by their exports, as the host's own verifier will.
+        var verdict = new GuardRuntime.Verification.ModuleVerifier(options.ReferencePaths).Verify(File.ReadAllBytes(tempDll), output);
         foreach (var error in verdict.Errors)
             context.Add(DiagnosticCodes.GuardVerifierRejected, DiagnosticSeverity.Error,
                 $"The woven module is rejected by the host's load-time verifier (a weaver bug; nothing was written): {error}");
