@@ -25,6 +25,7 @@ public static class LibraryCatalogue
         new("YamlDotNet", "YAML parser and serializer", ["YamlDotNet"]),
         new("CsvHelper", "CSV reader and writer", ["CsvHelper"]),
         new("MoreLinq", "LINQ-heavy library", ["MoreLinq"]),
+        new("Sprache", "parser combinators in LINQ query syntax", ["Sprache"], "Sprache.cs"),
         new("Fluid", "templating engine (expression trees)", ["Parlot", "Fluid"]),
     ];
 
@@ -94,10 +95,17 @@ public sealed class LibraryWeave
         .Where(d => d.Severity == DiagnosticSeverity.Error && d.Code != DiagnosticCodes.RefusalSummary);
 
     /// <summary>Runs <c>LibraryWorkload.Program.{method}</c> against the woven or the restored library, in a fresh context.</summary>
-    public object? Run(bool woven, string method, params object?[] args)
+    public object? Run(bool woven, string method, params object?[] args) => Call(Load(woven), method, args);
+
+    /// <summary>Loads the workload (and with it the woven or the restored library) into a fresh context.</summary>
+    public System.Reflection.Assembly Load(bool woven)
     {
         var workload = Path.Combine(woven ? WovenDirectory : UnwovenDirectory, "LibraryWorkload.dll");
         Assert.True(File.Exists(workload), $"{Library.Name} has no workload, or did not weave");
-        return Infrastructure.Woven.Call(Infrastructure.Woven.LoadUnbound(workload), "LibraryWorkload.Program." + method, args);
+        return Infrastructure.Woven.LoadUnbound(workload);
     }
+
+    /// <summary>Calls <c>LibraryWorkload.Program.{method}</c> of a workload <see cref="Load"/> returned.</summary>
+    public static object? Call(System.Reflection.Assembly workload, string method, params object?[] args) =>
+        Infrastructure.Woven.Call(workload, "LibraryWorkload.Program." + method, args);
 }
