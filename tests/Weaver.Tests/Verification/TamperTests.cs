@@ -334,4 +334,24 @@ public class TamperTests
         var result = ModuleVerifier.Default.Verify(path);
         Assert.Contains(result.Errors, e => e.Rule == "abi-nonmember" && e.Message.Contains("GuardRuntime.CompiledChecks"));
     }
+
+    [Fact]
+    public void A_call_into_the_host_runtime_s_control_API_inserted_after_weaving()
+    {
+        var woven = Woven("Stores");
+        using var module = ModuleDefinition.ReadModule(new MemoryStream(File.ReadAllBytes(woven)));
+        var set = module.GetType("Tamper.Counter").Methods.Single(x => x.Name == "Set");
+        var il = set.Body.GetILProcessor();
+        var start = set.Body.Instructions[0];
+        // GuardRuntime.GuardPolicies.Install: the host's own switch for every module's policy.
+        var install = typeof(GuardRuntime.GuardPolicies).GetMethods().First(x => x.Name == "Install");
+        il.InsertBefore(start, il.Create(OpCodes.Ldnull));
+        il.InsertBefore(start, il.Create(OpCodes.Call, module.ImportReference(install)));
+        var path = Path.Combine(SnippetCompiler.NewDirectory("tampered"), Path.GetFileName(woven));
+        module.Write(path);
+        var result = ModuleVerifier.Default.Verify(path);
+        var error = Assert.Single(result.Errors, e => e.Rule == "host-reference");
+        Assert.Null(error.Method);
+        Assert.Contains("'GuardRuntime'", error.Message);
+    }
 }
