@@ -77,4 +77,10 @@ public static class DiagnosticCodes
     public const string SuggestWovenInput = "WVR1051";
     /// <summary><c>--memoize auto</c> chose a method (message: its table name, estimated saving and the profile's word).</summary>
     public const string AutoMemoized = "WVR1052";
+
+    /// <summary>A memoized method may write through a buffer argument (itself or through a module callee): a hit would skip the write.</summary>
+    public const string MemoizeWritesArgument = "WVR1011";
+
+    /// <summary>Warning: a memoized method is likely cheaper than a cache hit (short body, or one pass over a buffer).</summary>
+    public const string MemoizeLikelyUnprofitable = "WVR1012";
 }

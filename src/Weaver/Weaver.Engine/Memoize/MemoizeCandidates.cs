@@ -1,4 +1,5 @@
 using Mono.Cecil;
+using Mono.Cecil.Cil;
 using Weaver.Engine.Diagnostics;
 using Weaver.Engine.Guards;
 using Weaver.Engine.Pipeline;
@@ -82,6 +83,23 @@ internal static class MemoizeCandidates
             diagnostics.Add(new WeaverDiagnostic(code, severity, $"Cannot memoize {TableName(method)}: {reason}.", file ?? context.Options.InputPath, line));
             return null;
         }
+        if (BufferWrites.Find(method, keys) is { } write)
+        {
+            var (file, line) = LineOf(write.Method, write.At);
+            var where = write.At is null ? "" : $" at IL_{write.At.Offset:x4}";
+            diagnostics.Add(new WeaverDiagnostic(DiagnosticCodes.MemoizeWritesArgument, severity,
+                $"Cannot memoize {TableName(method)}: {Guards.TypeNames.Method(write.Method)}{where} {write.What}; a cache hit "
+                + "would skip that write, so the weaver must prove the buffer arguments only read.", file ?? context.Options.InputPath, line));
+            return null;
+        }
+        var cost = MemoCostModel.Estimate(method);
+        if (cost.LikelyCheaperThanHit)
+        {
+            var (file, line) = FirstLine(method);
+            diagnostics.Add(new WeaverDiagnostic(DiagnosticCodes.MemoizeLikelyUnprofitable, DiagnosticSeverity.Warning,
+                $"Memoizing {TableName(method)} is likely slower than calling it: {cost.Reason}. The runtime measures it and "
+                + "stops caching it if it does not pay (set CheckProfit = false to keep it cached).", file ?? context.Options.InputPath, line));
+        }
         return new MemoizeCandidate(method, keys,
             Named(attribute, "LearningCalls"), Named(attribute, "MaxKeyBytes"), Named(attribute, "L2Entries"), Named(attribute, "L3Entries"),
             Named(attribute, "MaxTableKilobytes"),
@@ -137,6 +155,19 @@ internal static class MemoizeCandidates
             ?.ConstructorArguments[0].Value as TypeReference;
         var moveNext = stateMachine?.Resolve()?.Methods.FirstOrDefault(m => m.Name == "MoveNext");
         return moveNext is null || moveNext == method ? (null, 0) : FirstLine(moveNext);
+    }
+
+    /// <summary>The source line of <paramref name="at"/> (its statement's sequence point), else the method's first line.</summary>
+    public static (string? File, int Line) LineOf(MethodDefinition method, Instruction? at)
+    {
+        SequencePoint? point = null;
+        if (at is not null && method.DebugInformation.HasSequencePoints)
+            foreach (var instruction in method.Body.Instructions)
+            {
+                if (method.DebugInformation.GetSequencePoint(instruction) is { IsHidden: false } p) point = p;
+                if (instruction == at) break;
+            }
+        return point is not null ? (point.Document.Url, point.StartLine) : FirstLine(method);
     }
 
     /// <summary><c>Ns.Type::Method(System.Byte[],System.Int32)</c>, reflection-style nesting (<c>+</c>).</summary>
