@@ -22,7 +22,7 @@ internal static class KeyBits
     /// </summary>
     internal static readonly ulong Seed = NewSeed();
 
-    private static ulong NewSeed()
+    internal static ulong NewSeed()
     {
         Span<byte> bytes = stackalloc byte[8];
         RandomNumberGenerator.Fill(bytes);
