@@ -11,6 +11,8 @@
 #                                                 (bench/results/driver-interleaved.md)
 #   bash tools/bench.sh --verifier                load-time verifier throughput (MB of IL/s, ms per module) on the
 #                                                 woven driver and woven Newtonsoft.Json (bench/results/verifier.md)
+#   bash tools/bench.sh --kcr [--short]           KCR latencies and subsystem table in one process, interleaved,
+#                                                 medians, hit path counted (bench/results/kcr.md)
 #   bash tools/bench.sh --instructions            instructions per frame per variant under cachegrind, two run
 #                                                 lengths subtracted (bench/results/driver-instructions.md)
 set -euo pipefail
@@ -32,6 +34,13 @@ case "${1:-}" in
     dotnet "$bench_dll" interleaved --out bench/results/driver-interleaved.md
     dotnet bench/Charts/bin/Release/net10.0/Charts.dll bench/results "$WEAVER_BENCH_INFO"
     exit 0
+    ;;
+  --kcr)
+    shift
+    [[ "${1:-}" == --short ]] && export WEAVER_BENCH_SHORT=1
+    dotnet build bench/Weaver.Benchmarks/Weaver.Benchmarks.csproj -c Release -nologo -v quiet
+    mkdir -p bench/results
+    exec dotnet "$bench_dll" kcr --out bench/results/kcr.md
     ;;
   --instructions)
     if ! command -v valgrind >/dev/null; then

@@ -24,6 +24,7 @@ public static class Program
         if (args is ["interleaved", ..]) return Driver.InterleavedOverhead.Run(args);
         if (args is ["count", ..]) return Driver.InstructionCountRun.Run(args);
         if (args is ["verifier", ..]) return Verification.VerifierThroughput.Run(args);
+        if (args is ["kcr", ..]) return Kcr.KcrInterleaved.Run(args);
 
         // CSV with plain numbers in fixed units (ns, bytes) so that bench/Charts can read them back.
         var csvStyle = new SummaryStyle(CultureInfo.InvariantCulture, printUnitsInHeader: true, sizeUnit: SizeUnit.B,
