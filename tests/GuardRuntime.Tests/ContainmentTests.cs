@@ -180,25 +180,19 @@ public sealed class ContainmentTests : GuardTest
     }
 
     [Fact]
-    public void Cost_of_a_contained_predicate_called_through_is_small()
+    public void A_contained_predicate_called_through_allocates_nothing()
     {
-        // Not a benchmark (tools/bench.sh is): a bound that fails if the call-through path grew a lock or an allocation.
+        // Its cost is measured by tools/bench.sh, not here (timed unit tests fail on a loaded machine); what a test
+        // can hold without a clock is that the call-through path allocates nothing and answers as the original.
         Func<int, bool> plain = x => (x & 1) == 0;
         var wrapped = Guard.Contain(plain, module)!;
-        var data = Enumerable.Range(0, 1_000_000).ToArray();
+        var data = Enumerable.Range(0, 100_000).ToArray();
         using var scope = ModuleFaults.Scope();
         int Count(Func<int, bool> f) { int n = 0; foreach (var x in data) if (f(x)) n++; return n; }
-        Count(plain); Count(wrapped);
-        var sw = Stopwatch.StartNew();
-        Count(plain);
-        var direct = sw.Elapsed;
-        sw.Restart();
-        Count(wrapped);
-        var contained = sw.Elapsed;
+        Assert.Equal(Count(plain), Count(wrapped));
         long before = GC.GetAllocatedBytesForCurrentThread();
         Count(wrapped);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.True(contained.TotalMilliseconds < 50 + 20 * direct.TotalMilliseconds, $"direct {direct}, contained {contained}");
     }
 
     private void AssertContained(Exception? escaped, string origin, Type exceptionType)
