@@ -60,7 +60,7 @@ case "${1:-}" in
     # Steady counts: no tiering (methods JIT once, straight to optimized code), no concurrent GC and a fixed gen0
     # budget (collections happen at the same points), W^X off (valgrind needs it).
     export DOTNET_TieredCompilation=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x4000000 DOTNET_EnableWriteXorExecute=0
-    short_run=20 long_run=120 frames=64
+    short_run=20 long_run=220 frames=64
     out=bench/results/driver-instructions.md
     irefs() { # variant bursts -> total instructions executed
       valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \

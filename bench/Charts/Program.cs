@@ -184,6 +184,26 @@ else
         md.AppendLine("![overhead with confidence interval](driver-overhead-ci.png)");
         md.AppendLine();
     }
+    // README's driver figures are this section's, written here so that nobody copies them by hand.
+    var readme = Path.GetFullPath(Path.Combine(dir, "..", "..", "README.md"));
+    const string begin = "<!-- driver-figures:begin (written by bench/Charts from bench/results; do not edit) -->", end = "<!-- driver-figures:end -->";
+    if (File.Exists(readme) && File.ReadAllText(readme) is var text && text.IndexOf(begin, StringComparison.Ordinal) is var b and >= 0
+        && text.IndexOf(end, b, StringComparison.Ordinal) is var e and >= 0)
+    {
+        var block = new StringBuilder();
+        block.AppendLine(begin);
+        block.AppendLine($"| e1000e end to end, 64-frame bursts | time ratio vs unwoven (median, 95% CI; {I("driver.interleaved.rounds"):0} interleaved rounds) | instructions per frame (cachegrind) |");
+        block.AppendLine("|---|---:|---:|");
+        foreach (var (label, key, variant) in new[] { ("guards + allow-all policy", "allowall", "GuardsAllowAll"), ("guards + the sample policy", "policy", "GuardsPolicy") })
+            block.AppendLine($"| {label} | {I($"driver.interleaved.{key}.ratio"):0.000}× ({I($"driver.interleaved.{key}.low"):0.000}×–{I($"driver.interleaved.{key}.high"):0.000}×) | " +
+                             $"{I($"driver.instructions.{variant}.per_frame"):N0} vs {baseInstr:N0} unwoven ({I($"driver.instructions.{variant}.per_frame") / baseInstr:0.000}×) |");
+        block.AppendLine();
+        block.AppendLine($"Fast path {(allowInstr - baseInstr) * frames / checks:0.0} instructions per guarded store ({checks:N0} checks per burst); slow path " +
+                         $"{(policyInstr - allowInstr) * frames / slow:0.0} instructions per check that leaves the table ({slow:N0} per burst). From `bench/results/SUMMARY.md`.");
+        block.Append(end);
+        File.WriteAllText(readme, text[..b] + block + text[(e + end.Length)..]);
+        Console.WriteLine($"updated the driver figures in {readme}");
+    }
     if (!double.IsNaN(baseInstr))
     {
         Charts.Bars([("unwoven", baseInstr), ("allow-all", allowInstr), ("sample policy", policyInstr)], "Instructions per frame (cachegrind)",
