@@ -60,8 +60,13 @@ public sealed class DriverInstance : IDisposable
     public static DriverInstance Start(DriverVariant variant)
     {
         var path = DriverCopies.PathOf(variant);
-        // The unwoven baseline cannot pass the loader's verifier: loading it anyway is the host's explicit choice.
-        var host = new KernelHost(new KernelOptions { SkbCount = 4096, AllowUnverifiedModules = variant == DriverVariant.Unwoven });
+        // The unwoven baseline cannot pass the loader's verifier, nor can the counting copy (its counters are calls into
+        // the benchmark, which no module may make): loading them anyway is the host's explicit choice. Neither is timed
+        // as a guarded variant.
+        var host = new KernelHost(new KernelOptions
+        {
+            SkbCount = 4096, AllowUnverifiedModules = variant is DriverVariant.Unwoven or DriverVariant.Counting,
+        });
         var module = host.Modules.Load(path);
         if (module.State != ModuleState.Live || host.Api.NetDevices.Count == 0)
             throw new InvalidOperationException($"{path} did not come up: {string.Join("; ", host.Faults)}");
