@@ -14,6 +14,7 @@ internal static class HostInitializer
         HostBinding.Registrar = ModuleRegistry.Register;
         HostBinding.FaultSink = ModuleFaults.Report;
         CodeGenerationBinding.Host = CodeGeneration.CodeGenerationHost.Instance;
+        ReflectionBinding.Host = Reflection.ReflectionHost.Instance;
     }
 #pragma warning restore CA2255
 }

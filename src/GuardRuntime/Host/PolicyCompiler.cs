@@ -177,7 +177,7 @@ public static class PolicyCompiler
         return pattern == "*" ? 0 : Math.Min(pattern.Count(c => c == '.') + 1, 999);
     }
 
-    private static Verdict? BestCallRule(List<PolicyRule> rules, GuardTarget target)
+    internal static Verdict? BestCallRule(List<PolicyRule> rules, GuardTarget target)
     {
         PolicyRule? best = null;
         int bestScore = 0;

@@ -98,7 +98,8 @@ public static class RedTeamHarness
     {
         Aim.FieldRule => Deny.Rules(module, new PolicyRule(RuleSelector.Field, "Kernel.Credentials::*", GuardAction.Throw)),
         Aim.ObjectRegion => Deny.Region(module, "cred"),
-        Aim.CallRule => Deny.Rules(module, new PolicyRule(RuleSelector.Call, "Kernel.Credentials::SetUid", GuardAction.Throw)),
+        Aim.CallRule => Deny.Rules(module, new PolicyRule(RuleSelector.Call, "Kernel.Credentials::SetUid", GuardAction.Throw),
+            new PolicyRule(RuleSelector.Call, "Kernel.Credentials::set_Prop", GuardAction.Throw)),
         Aim.ArrayRange => Deny.Region(module, "table"),
         Aim.NativeRange => Deny.Region(module, "mmio"),
         Aim.ListBacking => Deny.Region(module, "tasks"),
@@ -167,13 +168,13 @@ public static class RedTeamHarness
             return new(t.Name, "ERROR", "did not weave with default options: " + string.Join(" / ", woven.Diagnostics.Select(d => d.Code + " " + d.Message)));
         var (thrown, before, after) = Run(output, "Run", t.Target, Policy.AllowAll);
         for (var e = thrown; e is not null; e = e.InnerException)
-            if (e is CodeGenerationRefusedException refusal)
+            if (e is CodeGenerationRefusedException or ReflectionRefusedException or InvalidCastException)
             {
                 if (before != after) return new(t.Name, "GOT THROUGH", $"memory changed before the refusal: {before} -> {after}");
                 var (_, unwovenBefore, unwovenAfter) = Run(dll, "Run", t.Target, Policy.AllowAll);
                 return unwovenBefore == unwovenAfter
-                    ? new(t.Name, "NO EFFECT", "unwoven, the technique did not write; refusal: " + refusal.Message)
-                    : new(t.Name, "stopped", FirstLine(refusal.Message));
+                    ? new(t.Name, "NO EFFECT", "unwoven, the technique did not write; refusal: " + e.Message)
+                    : new(t.Name, "stopped", FirstLine(e.Message));
             }
         return before != after
             ? new(t.Name, "GOT THROUGH", $"memory changed: {before} -> {after}")

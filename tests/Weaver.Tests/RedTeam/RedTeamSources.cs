@@ -30,11 +30,16 @@ public static class RedTeamSources
                 public int[] Groups = { 1, 2 };
                 public string Name = new string('k', 6); // a host string: immutable for every module
                 public int Prop { get => Uid; set => Uid = value; }
+                private int key = 42; // non-public: out of reach of modules, by name and by reflection
+                public int Key => key;
                 public void SetUid(int v) { Uid = v; }
             }
 
             [StructLayout(LayoutKind.Sequential), ModuleExport]
             public class Config { public int Mode = 3; public int Level = 4; }
+
+            // Not exported: a host constructor that writes a static (a module may not run it, by 'new' or by reflection).
+            public class Resetter { public static int Epoch = 1; public Resetter() { Epoch++; } }
 
             /// <summary>Everything a hostile module aims at, with the regions a policy names.</summary>
             [ModuleExport]
@@ -79,6 +84,7 @@ public static class RedTeamSources
                     {
                         case "Field":
                         case "Object":
+                            s.Append($"epoch={Resetter.Epoch} key={Cred.Key} ");
                             s.Append($"name={Cred.Name} uid={Cred.Uid} gid={Cred.Gid} caps={Cred.Caps.Mask}/{Cred.Caps.Other} flags={Cred.Flags} groups={Cred.Groups.Length}:{string.Join(",", Cred.Groups)}");
                             if (kind == "Object") s.Append($" config={Config.Mode}/{Config.Level}");
                             break;
@@ -133,6 +139,7 @@ public static class RedTeamSources
         namespace RedTeam
         {
             public ref struct Holder { public ref int R; }
+            [System.Runtime.CompilerServices.InlineArray(4)] public struct Quad { private int e; }
 
             // Mirrors Kernel.Credentials field for field, so that the runtime lays it out the same way.
             public class Fake
@@ -263,6 +270,55 @@ public static class RedTeamSources
                 // ---- 6. type confusion (no refused API) ----
                 public static void HostCallDirect(Targets t) { t.Cred.SetUid(0); }
                 public static void HostDelegate(Targets t) { Action<int> set = t.Cred.SetUid; set(0); }
+
+                // ---- 7. reflection, checked at run time as the compiled store or call it stands for ----
+                const System.Reflection.BindingFlags Any = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance;
+                public static void FieldInfoSetValue(Targets t) { t.Cred.GetType().GetField("Uid")!.SetValue(t.Cred, 0); }
+                public static void FieldInfoSetValueFull(Targets t) =>
+                    typeof(Credentials).GetField("Uid")!.SetValue(t.Cred, 0, System.Reflection.BindingFlags.Default, null, null);
+                public static void FieldInfoSetValueRegion(Targets t) { typeof(Config).GetField("Mode")!.SetValue(t.Config, 0); }
+                public static void PropertyInfoSetValue(Targets t) { typeof(Credentials).GetProperty("Prop")!.SetValue(t.Cred, 0); }
+                public static void PropertySetMethodInvoke(Targets t) =>
+                    typeof(Credentials).GetProperty("Prop")!.GetSetMethod(true)!.Invoke(t.Cred, new object[] { 0 });
+                public static void MethodInfoInvoke(Targets t) { t.Cred.GetType().GetMethod("SetUid")!.Invoke(t.Cred, new object[] { 0 }); }
+                public static void DelegateCreateDelegate(Targets t) =>
+                    ((Action<int>)Delegate.CreateDelegate(typeof(Action<int>), t.Cred, "SetUid"))(0);
+                public static void MethodInfoCreateDelegate(Targets t) =>
+                    typeof(Credentials).GetMethod("SetUid")!.CreateDelegate<Action<int>>(t.Cred)(0);
+                // A framework writer invoked by reflection is the direct call: Array.Copy's destination range is checked.
+                public static void ReflectedArrayCopy(Targets t) =>
+                    typeof(Array).GetMethod("Copy", new[] { typeof(Array), typeof(Array), typeof(int) })!
+                        .Invoke(null, new object[] { new int[16], t.Table, 16 });
+                // A reflection writer reached by reflection runs through its shim.
+                public static void SetValueByInvoke(Targets t) =>
+                    typeof(System.Reflection.FieldInfo).GetMethod("SetValue", new[] { typeof(object), typeof(object) })!
+                        .Invoke(typeof(Credentials).GetField("Uid"), new object[] { t.Cred, 0 });
+                // The runtime's own subclass, called virtually (RuntimeFieldInfo.SetValue via the base declaration).
+                public static void RuntimeFieldInfoVirtual(Targets t)
+                {
+                    System.Reflection.FieldInfo f = typeof(Credentials).GetField("Flags", Any)!;
+                    f.GetType().GetMethod("SetValue", new[] { typeof(object), typeof(object) })!.Invoke(f, new object[] { t.Cred, 0L });
+                }
+                // A framework method that writes its receiver, invoked by reflection: the list whose storage is protected.
+                // CollectionsMarshal as collection expressions use it: the list is checked with its storage.
+                public static void CollectionsMarshalAsSpan(Targets t) { CollectionsMarshal.AsSpan(t.Tasks)[3] = 0; }
+                public static void CollectionsMarshalSpanClear(Targets t) { CollectionsMarshal.AsSpan(t.Tasks).Clear(); }
+                public static void CollectionsMarshalSetCount(Targets t) { CollectionsMarshal.SetCount(t.Tasks, 0); t.Tasks.Add(0); }
+                // Compiler-generated spans (collection expressions, inline arrays) written into protected memory.
+                public static void CollectionExpressionCopy(Targets t) { Span<int> seed = [0, 0, 0]; seed.CopyTo(t.Table.AsSpan(5)); }
+                public static void InlineArraySpanStore(Targets t)
+                {
+                    var b = new Quad();
+                    Span<int> s = b;
+                    Span<int> table = t.Table;
+                    for (int i = 0; i < s.Length; i++) table[4 + i] = s[i];
+                }
+                public static void CollectionExpressionOwn(Targets t) { List<int> l = [1, 2, 3]; ReadOnlySpan<string> w = ["a", "b"]; t.Bytes[0] = (byte)(l.Count + w.Length); }
+                // A reinterpreted reference reaches sizeof(TTo) bytes: checked where it is formed (element 3 is free, 4 is not).
+                public static void UnsafeAsWiden(Targets t) { ref long wide = ref Unsafe.As<int, long>(ref t.Table[3]); wide = 0; }
+                public static void UnsafeAsNarrow(Targets t) { long own = -1; Unsafe.As<long, int>(ref own) = 0; t.Bytes[0] = (byte)own; }
+                public static void ReflectedListReverse(Targets t) =>
+                    typeof(List<int>).GetMethod("Reverse", Type.EmptyTypes)!.Invoke(t.Tasks, null);
             }
         }
         """;
@@ -270,15 +326,18 @@ public static class RedTeamSources
     /// <summary>One hostile module per refused technique (one refusal fails a whole weave). Each has <c>RedTeam.Attack.Run(Targets)</c>.</summary>
     /// <summary>Techniques of <see cref="Refused"/> that weave and are refused at run time (code generation, loading).</summary>
     public static readonly IReadOnlySet<string> StoppedAtRunTime = new HashSet<string>
-        { "MethodInfoInvoke", "DynamicMethod", "AssemblyLoadBytes", "AssemblyLoadContext" };
+        { "DynamicMethod", "AssemblyLoadBytes", "AssemblyLoadContext", "ActivatorHostConstructor", "PrivateFieldSetValue",
+          "InvokeMemberSetField", "UninitializedHostObject", "EventAddHandler", "UnsafeAsObject" };
 
     public static readonly IReadOnlyDictionary<string, string> Refused = new Dictionary<string, string>
     {
-        ["FieldInfoSetValue"] = "t.Cred.GetType().GetField(\"Uid\").SetValue(t.Cred, 0);",
-        ["PropertyInfoSetValue"] = "t.Cred.GetType().GetProperty(\"Prop\").SetValue(t.Cred, 0);",
-        ["MethodInfoInvoke"] = "t.Cred.GetType().GetMethod(\"SetUid\").Invoke(t.Cred, new object[] { 0 });",
-        ["ActivatorCreateInstance"] = "var c = (Credentials)Activator.CreateInstance(typeof(Credentials)); t.Cred.Uid = c.Uid - 1000;",
-        ["DelegateCreateDelegate"] = "((Action<int>)Delegate.CreateDelegate(typeof(Action<int>), t.Cred, \"SetUid\"))(0);",
+        // Reflection the checks refuse at run time: a host constructor the host does not export (it writes a static), a
+        // private host field, Type.InvokeMember (binds in framework code), an object made without its constructor.
+        ["ActivatorHostConstructor"] = "Activator.CreateInstance(typeof(Resetter));",
+        ["PrivateFieldSetValue"] = "typeof(Credentials).GetField(\"key\", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance).SetValue(t.Cred, 0);",
+        ["InvokeMemberSetField"] = "typeof(Credentials).InvokeMember(\"Uid\", System.Reflection.BindingFlags.SetField | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance, null, t.Cred, new object[] { 0 });",
+        ["UninitializedHostObject"] = "var c = (Credentials)RuntimeHelpers.GetUninitializedObject(typeof(Credentials)); t.Cred.Groups = c.Groups ?? new int[0];",
+        ["EventAddHandler"] = "typeof(AppDomain).GetEvent(\"ProcessExit\").AddEventHandler(AppDomain.CurrentDomain, new EventHandler((s, e) => { })); t.Cred.Uid = 0;",
         ["DynamicMethod"] = """
             var dm = new System.Reflection.Emit.DynamicMethod("w", null, new[] { typeof(Credentials) }, typeof(Credentials), true);
             var il = dm.GetILGenerator();
@@ -297,8 +356,6 @@ public static class RedTeamSources
         ["ExplicitUnion"] = "var u = new Union(); u.Real = t.Cred; u.Forged.Uid = 0;",
         // Unsafe.AsRef(in x) turns a read-only ref (which may point into a string or a boxed value) into a writable one.
         ["InViaAsRef"] = "ref readonly int r = ref t.Cred.Uid; Unsafe.AsRef(in r) = 0;",
-        ["CollectionsMarshalAsSpan"] = "CollectionsMarshal.AsSpan(t.Tasks)[3] = 0;",
-        ["CollectionsMarshalSpanClear"] = "CollectionsMarshal.AsSpan(t.Tasks).Clear();",
         // Immutable shared objects: a writable address formed into a string.
         ["FixedStringWrite"] = "fixed (char* p = t.Cred.Name) p[0] = 'X';",
         ["StringPinnableReference"] = "ref char c = ref Unsafe.AsRef(in t.Cred.Name.GetPinnableReference()); c = 'X';",

@@ -18,9 +18,6 @@ internal interface ICodeGenerationHost
 
     ILGenerator GetILGenerator(ModuleHandle module, DynamicMethod method, int streamSize);
 
-    /// <summary>The dynamic method <paramref name="method"/> if the module made it through the shims; else refuses.</summary>
-    DynamicMethod Dynamic(ModuleHandle module, MethodBase method, string api);
-
     Delegate Compile(ModuleHandle module, LambdaExpression lambda, bool preferInterpretation);
 
     Assembly LoadBytes(ModuleHandle module, byte[] image, byte[]? symbols, string api);

@@ -75,35 +75,8 @@ public static class CodeGenerationShims
     public static ILGenerator GetILGenerator(DynamicMethod method, int streamSize, ModuleHandle module) =>
         Host.GetILGenerator(module, method, streamSize);
 
-    // C# binds dm.CreateDelegate(...) and dm.Invoke(...) to the base declarations on MethodInfo and MethodBase. A
-    // dynamic method made through the shims above has a woven body whichever way it is called; any other receiver is
-    // a reflection call, which these shims refuse (the reflection shims decide those).
-    /// <summary>Stands in for the member named by <see cref="ReplacesAttribute"/>, for the module of <paramref name="module"/>.</summary>
-    [Replaces(typeof(MethodInfo), nameof(MethodInfo.CreateDelegate))]
-    public static Delegate CreateDelegate(MethodInfo method, Type delegateType, ModuleHandle module) =>
-        Host.Dynamic(module, method, "System.Reflection.MethodInfo::CreateDelegate(System.Type)").CreateDelegate(delegateType);
-
-    /// <summary>Stands in for the member named by <see cref="ReplacesAttribute"/>, for the module of <paramref name="module"/>.</summary>
-    [Replaces(typeof(MethodInfo), nameof(MethodInfo.CreateDelegate))]
-    public static Delegate CreateDelegate(MethodInfo method, Type delegateType, object? target, ModuleHandle module) =>
-        Host.Dynamic(module, method, "System.Reflection.MethodInfo::CreateDelegate(System.Type,System.Object)")
-            .CreateDelegate(delegateType, target);
-
-    /// <summary>Stands in for the member named by <see cref="ReplacesAttribute"/>, for the module of <paramref name="module"/>.</summary>
-    [Replaces(typeof(MethodInfo), nameof(MethodInfo.CreateDelegate))]
-    public static T CreateDelegate<T>(MethodInfo method, ModuleHandle module) where T : Delegate =>
-        Host.Dynamic(module, method, "System.Reflection.MethodInfo::CreateDelegate<T>()").CreateDelegate<T>();
-
-    /// <summary>Stands in for the member named by <see cref="ReplacesAttribute"/>, for the module of <paramref name="module"/>.</summary>
-    [Replaces(typeof(MethodInfo), nameof(MethodInfo.CreateDelegate))]
-    public static T CreateDelegate<T>(MethodInfo method, object? target, ModuleHandle module) where T : Delegate =>
-        Host.Dynamic(module, method, "System.Reflection.MethodInfo::CreateDelegate<T>(System.Object)").CreateDelegate<T>(target);
-
-    /// <summary>Stands in for the member named by <see cref="ReplacesAttribute"/>, for the module of <paramref name="module"/>.</summary>
-    [Replaces(typeof(MethodBase), nameof(MethodBase.Invoke))]
-    public static object? Invoke(MethodBase method, object? target, object?[]? parameters, ModuleHandle module) =>
-        Host.Dynamic(module, method, "System.Reflection.MethodBase::Invoke(System.Object,System.Object[])")
-            .Invoke(target, parameters);
+    // dm.CreateDelegate(...) and dm.Invoke(...) bind to MethodInfo/MethodBase: the reflection shims take them
+    // (GuardRuntime.ReflectionShims), and let a dynamic method run only if this module made it through the shims above.
 
     // ---- Expression trees: rewritten before they are compiled ----------------------------------------------------
 

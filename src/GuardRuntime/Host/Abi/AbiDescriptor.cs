@@ -32,6 +32,12 @@ public enum AbiRole
     /// that generates or loads code, with the module's handle appended; it checks at run time what the code does.
     /// </summary>
     CodeGeneration,
+    /// <summary>
+    /// A reflection shim (<c>ReflectionShims.*</c>): replaces a module's call to a framework member that writes, calls or
+    /// binds by reflection, with the weaver's site and the module's handle appended; it resolves the member at run time and
+    /// checks it as the compiled store or call would be checked.
+    /// </summary>
+    Reflection,
 }
 
 /// <summary>One ABI member: its declaring type, its metadata name (<c>.ctor</c> for constructors) and its role.</summary>
@@ -97,6 +103,12 @@ public static class AbiDescriptor
         new(typeof(CodeGenerationShims), null, AbiRole.Type),
         .. CodeGenerationMembers.Select(name => new AbiMember(typeof(CodeGenerationShims), name, AbiRole.CodeGeneration)),
 
+        new(typeof(ReflectionShims), null, AbiRole.Type),
+        .. ReflectionMembers.Select(name => new AbiMember(typeof(ReflectionShims), name, AbiRole.Reflection)),
+        // Reinterpreted references are checked where they are formed, by the reflection host: the same role.
+        new(typeof(ReferenceShims), null, AbiRole.Type),
+        new(typeof(ReferenceShims), nameof(ReferenceShims.As), AbiRole.Reflection),
+
         new(typeof(Memo), null, AbiRole.Type),
         new(typeof(MemoTable), null, AbiRole.Type),
         new(typeof(MemoTable<,>), null, AbiRole.Type),
@@ -131,13 +143,20 @@ public static class AbiDescriptor
     private static string[] CodeGenerationMembers =>
     [
         nameof(CodeGenerationShims.NewDynamicMethod), nameof(CodeGenerationShims.GetILGenerator),
-        nameof(CodeGenerationShims.CreateDelegate), nameof(CodeGenerationShims.Invoke),
         nameof(CodeGenerationShims.CompileLambda), nameof(CodeGenerationShims.Compile),
         nameof(CodeGenerationShims.Load), nameof(CodeGenerationShims.LoadWithPartialName),
         nameof(CodeGenerationShims.LoadFrom), nameof(CodeGenerationShims.LoadFile), nameof(CodeGenerationShims.UnsafeLoadFrom),
         nameof(CodeGenerationShims.LoadFromAssemblyPath), nameof(CodeGenerationShims.LoadFromStream),
         nameof(CodeGenerationShims.LoadFromAssemblyName), nameof(CodeGenerationShims.AppDomainLoad),
         nameof(CodeGenerationShims.Refused),
+    ];
+
+    // Every reflection shim name (overloads share one).
+    private static string[] ReflectionMembers =>
+    [
+        nameof(ReflectionShims.SetValue), nameof(ReflectionShims.GetValue), nameof(ReflectionShims.Invoke),
+        nameof(ReflectionShims.Construct), nameof(ReflectionShims.CreateInstance), nameof(ReflectionShims.GetUninitializedObject),
+        nameof(ReflectionShims.CreateDelegate), nameof(ReflectionShims.BindDelegate), nameof(ReflectionShims.Refused),
     ];
 
     private static readonly FrozenDictionary<(string Type, string? Name), AbiRole> ByName =

@@ -63,16 +63,6 @@ internal sealed class CodeGenerationHost : ICodeGenerationHost
                 module, HandleField(module, "System.Reflection.Emit.DynamicMethod::GetILGenerator"));
     }
 
-    public DynamicMethod Dynamic(ModuleHandle handle, MethodBase method, string api)
-    {
-        var module = (ModuleGuard)handle;
-        if (method is DynamicMethod dynamic && made.TryGetValue(dynamic, out var entry) && entry.Module == module) return dynamic;
-        throw new CodeGenerationRefusedException(module.Name, api, method is DynamicMethod
-            ? "the dynamic method was not made by this module through the guard"
-            : $"{method.DeclaringType?.FullName}::{method.Name} is not a dynamic method of the module: creating delegates to and "
-              + "invoking arbitrary members by reflection is decided by the reflection checks, which refuse it here");
-    }
-
     public Delegate Compile(ModuleHandle handle, LambdaExpression lambda, bool preferInterpretation)
     {
         var module = (ModuleGuard)handle;

@@ -14,6 +14,14 @@ internal static class DynamicTargets
 
     /// <summary>The ids for one guarded instruction of generated code.</summary>
     public static (int TargetId, int SiteId) Add(ModuleGuard module, TargetKind kind, string name, string? assembly, Site site) =>
+        Add(module, kind, name, assembly, new GuardSite(0, site.Method, site.Offset, null, 0, 0));
+
+    /// <summary>
+    /// The ids for a target reached at a site the weaver recorded (a reflection call): the new site has the location of
+    /// <paramref name="location"/> (method, offset, document, line) and the target's id.
+    /// </summary>
+    public static (int TargetId, int SiteId) Add(ModuleGuard module, TargetKind kind, string name, string? assembly,
+        GuardSite location) =>
         GuardPolicies.UnderLock(module, () =>
         {
             var manifest = module.Manifest;
@@ -29,7 +37,7 @@ internal static class DynamicTargets
                 newTargets = [.. targets, new GuardTarget(targetId, kind, name, assembly)];
             }
             int siteId = manifest.Sites.Count;
-            GuardSite[] sites = [.. manifest.Sites, new GuardSite(siteId, site.Method, site.Offset, null, 0, targetId)];
+            GuardSite[] sites = [.. manifest.Sites, location with { Id = siteId, TargetId = targetId }];
             module.ExtendManifest(new GuardManifest
             {
                 Format = manifest.Format, Module = manifest.Module, WeaverVersion = manifest.WeaverVersion,

@@ -91,7 +91,13 @@ internal sealed partial class ExpressionGuard : ExpressionVisitor
                 : ordered ? Capture(Visit(call.Arguments[i])!, pre, variables, check: plan.Objects.Contains(i))
                 : Visit(call.Arguments[i])!;
         if (plan.Shim is { } shim)
-            return Wrap(Expression.Call(shim, [.. receiver is null ? [] : new[] { receiver }, .. arguments, handle]), pre, variables);
+        {
+            // A reflection shim reports what the call reaches at this node of the tree.
+            Expression[] site = ShimCatalogue.TakesSite(shim)
+                ? [Expression.Constant(DynamicTargets.Add(module, TargetKind.Object, "*", null, new DynamicTargets.Site(this.site, node)).SiteId)]
+                : [];
+            return Wrap(Expression.Call(shim, [.. receiver is null ? [] : new[] { receiver }, .. arguments, .. site, handle]), pre, variables);
+        }
         if (plan.HostCall)
             pre.Add(Check(TargetKind.Call, DynamicTargets.MethodName(call.Method), call.Method.DeclaringType!.Assembly.GetName().Name,
                 Abi.Call));

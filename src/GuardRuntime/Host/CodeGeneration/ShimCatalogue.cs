@@ -9,7 +9,11 @@ namespace GuardRuntime.CodeGeneration;
 /// <param name="Parameters">The original's parameter list in the effect model's spelling (receiver excluded).</param>
 /// <param name="Instance">Whether the original is an instance member (its receiver is the shim's first parameter).</param>
 /// <param name="Shim">The shim in <see cref="GuardRuntime.CodeGenerationShims"/>; generic over the declaring type's arguments.</param>
-internal sealed record ShimEntry(string TypeName, string Member, string Parameters, bool Instance, MethodInfo Shim);
+internal sealed record ShimEntry(string TypeName, string Member, string Parameters, bool Instance, MethodInfo Shim)
+{
+    /// <summary>Whether the shim takes the weaver's site of the call before the module handle.</summary>
+    public bool TakesSite => ShimCatalogue.TakesSite(Shim);
+}
 
 /// <summary>
 /// The one table of redirected code-generation members, read by the weaver (calls in a module) and by the host's
@@ -90,13 +94,22 @@ internal static class ShimCatalogue
         "System.Reflection.Emit.ParameterBuilder",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether a shim takes the weaver's site of the call before the module handle (the reflection shims: the member a
+    /// reflection call reaches is known only at run time, and its violations are reported at the call).
+    /// </summary>
+    public static bool TakesSite(MethodInfo shim) => shim.DeclaringType == typeof(GuardRuntime.ReflectionShims);
+
     private static List<ShimEntry> Build()
     {
         var result = new List<ShimEntry>();
-        foreach (var shim in typeof(GuardRuntime.CodeGenerationShims).GetMethods(BindingFlags.Public | BindingFlags.Static))
+        var shims = typeof(GuardRuntime.CodeGenerationShims).GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Concat(typeof(GuardRuntime.ReflectionShims).GetMethods(BindingFlags.Public | BindingFlags.Static));
+        foreach (var shim in shims)
         {
             if (shim.GetCustomAttribute<ReplacesAttribute>() is not { } replaces) continue;
-            var shimParameters = shim.GetParameters()[..^1].Select(p => p.ParameterType).ToArray(); // drop the handle
+            int trailing = TakesSite(shim) ? 2 : 1; // the site (reflection) and the module handle
+            var shimParameters = shim.GetParameters()[..^trailing].Select(p => p.ParameterType).ToArray();
             var original = FindOriginal(replaces.DeclaringType, replaces.Member, shimParameters, shim.IsGenericMethodDefinition
                     && !replaces.DeclaringType.IsGenericTypeDefinition, out bool instance)
                 ?? throw new InvalidOperationException($"The shim {shim} replaces no member of {replaces.DeclaringType}.");

@@ -33,7 +33,7 @@ internal static class AbiOps
         if (member is null || role == AbiRole.Type) return AbiOp.TypeOnly;
         if (role == AbiRole.Annotation) return AbiOp.Annotation;
         if (role == AbiRole.Containment) return AbiOp.Contain;
-        if (role == AbiRole.CodeGeneration) return AbiOp.CodeGeneration;
+        if (role is AbiRole.CodeGeneration or AbiRole.Reflection) return AbiOp.CodeGeneration;
         if (type == typeof(Guard).FullName)
             return member switch
             {

@@ -24,6 +24,9 @@ public static class TypeConfusion
             case ("System.Runtime.CompilerServices.Unsafe", "As") when generic is { Count: 2 }:
                 return Name(0) != Name(1) && (Refs(0) || Refs(1))
                     ? $"reinterprets a ref {Name(0)} as a ref {Name(1)}, and one of them holds object references" : null;
+            // Unsafe.As<T>(object) is checked instead: the weaver makes it a castclass (Pipeline/ReinterpretStep).
+            case ("System.Runtime.CompilerServices.Unsafe", "As") when generic is { Count: 1 } && callee.Parameters.Count == 1:
+                return null;
             case ("System.Runtime.CompilerServices.Unsafe", "As"):
                 return "reinterprets an object as another type, so field rules would see the wrong type";
             case ("System.Runtime.CompilerServices.Unsafe", "AsPointer") when Refs(0):

@@ -23,8 +23,7 @@ public sealed class CodeGenerationStep : IWeaveStep
     public void Run(WeaveContext context)
     {
         if (context.Guards is not { } guard) return;
-        var shims = new TypeReference("GuardRuntime", nameof(GuardRuntime.CodeGenerationShims), context.Module,
-            RuntimeReferences.Get(context.Module, typeof(GuardRuntime.Guard).Assembly));
+        var shims = ShimCalls.AbiType(context, nameof(GuardRuntime.CodeGenerationShims));
         foreach (var type in context.Module.GetTypes().ToList())
         {
             if (type == guard.ModuleField.DeclaringType) continue;
@@ -34,100 +33,26 @@ public sealed class CodeGenerationStep : IWeaveStep
 
     private static void Rewrite(WeaveContext context, GuardContext guard, TypeReference shims, MethodDefinition method)
     {
-        var work = new List<(Instruction Call, MethodReference Callee, ShimEntry? Shim, string? Refusal)>();
+        var work = new List<ShimCall>();
         foreach (var instruction in method.Body.Instructions)
         {
             if (instruction.Operand is not MethodReference callee || !Framework.IsFramework(Framework.ScopeOf(callee.DeclaringType))) continue;
             var typeName = TypeNames.Reflection(callee.DeclaringType);
-            var shim = ShimCatalogue.Find(typeName, callee.Name, EffectSignature.Of(callee));
+            var shim = ShimCatalogue.Find(typeName, callee.Name, EffectSignature.Of(callee)) is { TakesSite: false } found ? found : null;
             var refusal = shim is null ? ShimCatalogue.Uncoverable(typeName, callee.Name, TakesExpression(callee, typeName)) : null;
             if (shim is null && refusal is null) continue;
             switch (instruction.OpCode.Code)
             {
                 case Code.Call or Code.Callvirt or Code.Newobj:
-                    work.Add((instruction, callee, shim, refusal));
+                    work.Add(new ShimCall(instruction, callee, shim, shims, TakesSite: false));
                     break;
                 case Code.Ldftn or Code.Ldvirtftn:
-                    RefuseFunctionPointer(context, method, instruction, $"{typeName}::{callee.Name}");
+                    ShimCalls.RefuseFunctionPointer(context, method, instruction, $"{typeName}::{callee.Name}",
+                        "code generation and loading are checked at run time with the calling module's identity, which a delegate cannot carry");
                     break;
             }
         }
-        if (work.Count == 0) return;
-        method.Body.SimplifyMacros();
-        var il = method.Body.GetILProcessor();
-        var name = TypeNames.Method(method);
-        foreach (var (call, callee, shim, refusal) in work)
-        {
-            var run = MethodGuardRewriter.WithPrefixes(call);
-            var sequence = new List<Instruction>();
-            if (shim is not null)
-            {
-                sequence.Add(Instruction.Create(OpCodes.Ldsfld, guard.ModuleField));
-                sequence.AddRange(run[..^1].Select(GuardContext.Copy));
-                sequence.Add(Instruction.Create(OpCodes.Call, ShimReference(guard, shims, callee, shim, call.OpCode.Code == Code.Newobj)));
-                guard.Report.CountGuard("codegen:" + shim.Shim.Name, name);
-            }
-            else
-            {
-                // Pop what the call would have consumed, then throw at run time with the reason.
-                int pops = callee.Parameters.Count + (callee.HasThis && call.OpCode.Code != Code.Newobj ? 1 : 0);
-                for (int i = 0; i < pops; i++) sequence.Add(Instruction.Create(OpCodes.Pop));
-                sequence.Add(Instruction.Create(OpCodes.Ldstr, $"{TypeNames.Reflection(callee.DeclaringType)}::{callee.Name}({EffectSignature.Of(callee)})"));
-                sequence.Add(Instruction.Create(OpCodes.Ldsfld, guard.ModuleField));
-                sequence.Add(Instruction.Create(OpCodes.Call, RefusedReference(guard, shims, callee, call.OpCode.Code == Code.Newobj)));
-                guard.Report.CountGuard("codegen:refused-at-run-time", name);
-            }
-            // The run's first instruction becomes the sequence's first, so branches to the call reach the whole sequence.
-            if (sequence.Count < run.Length) sequence.AddRange(Enumerable.Repeat(0, run.Length - sequence.Count).Select(_ => Instruction.Create(OpCodes.Nop)));
-            MethodGuardRewriter.Splice(il, run, sequence);
-        }
-        method.Body.OptimizeMacros();
-    }
-
-    // The shim as the module sees it: (receiver,) the original's parameters, the module handle; the original's return.
-    private static MethodReference ShimReference(GuardContext guard, TypeReference shims, MethodReference callee, ShimEntry entry,
-        bool constructor)
-    {
-        var shim = new MethodReference(entry.Shim.Name, guard.Module.TypeSystem.Void, shims) { HasThis = false };
-        if (entry.Shim.IsGenericMethodDefinition)
-        {
-            var parameter = new GenericParameter(entry.Shim.GetGenericArguments()[0].Name, shim);
-            shim.GenericParameters.Add(parameter);
-            shim.ReturnType = parameter;
-            if (callee.DeclaringType is GenericInstanceType owner)
-            {
-                // Expression<TDelegate>.Compile(...): the receiver is Expression<!!0>.
-                shim.Parameters.Add(new ParameterDefinition(new GenericInstanceType(owner.ElementType) { GenericArguments = { parameter } }));
-                foreach (var p in callee.Parameters) shim.Parameters.Add(new ParameterDefinition(p.ParameterType));
-                shim.Parameters.Add(new ParameterDefinition(guard.Abi.ModuleGuard));
-                return new GenericInstanceMethod(shim) { GenericArguments = { owner.GenericArguments[0] } };
-            }
-            // MethodInfo.CreateDelegate<T>(...): generic over the method's own argument.
-            shim.Parameters.Add(new ParameterDefinition(callee.DeclaringType));
-            foreach (var p in callee.Parameters) shim.Parameters.Add(new ParameterDefinition(p.ParameterType));
-            shim.Parameters.Add(new ParameterDefinition(guard.Abi.ModuleGuard));
-            return new GenericInstanceMethod(shim) { GenericArguments = { ((GenericInstanceMethod)callee).GenericArguments[0] } };
-        }
-        shim.ReturnType = constructor ? callee.DeclaringType : callee.ReturnType;
-        if (callee.HasThis && !constructor) shim.Parameters.Add(new ParameterDefinition(callee.DeclaringType));
-        foreach (var p in callee.Parameters) shim.Parameters.Add(new ParameterDefinition(p.ParameterType));
-        shim.Parameters.Add(new ParameterDefinition(guard.Abi.ModuleGuard));
-        return shim;
-    }
-
-    // CodeGenerationShims.Refused(string, ModuleHandle) or Refused<T>(string, ModuleHandle) with T the call's result type.
-    private static MethodReference RefusedReference(GuardContext guard, TypeReference shims, MethodReference callee, bool constructor)
-    {
-        var ts = guard.Module.TypeSystem;
-        var refused = new MethodReference(nameof(GuardRuntime.CodeGenerationShims.Refused), ts.Void, shims) { HasThis = false };
-        refused.Parameters.Add(new ParameterDefinition(ts.String));
-        refused.Parameters.Add(new ParameterDefinition(guard.Abi.ModuleGuard));
-        var result = constructor ? callee.DeclaringType : GenericSubstitution.ReturnType(callee);
-        if (result.MetadataType == MetadataType.Void) return refused;
-        var t = new GenericParameter("T", refused);
-        refused.GenericParameters.Add(t);
-        refused.ReturnType = t;
-        return new GenericInstanceMethod(refused) { GenericArguments = { result } };
+        ShimCalls.Rewrite(context, guard, method, work, "codegen");
     }
 
     // A framework member outside System.Linq.Expressions that takes an expression tree (Queryable.Where, IQueryProvider.Execute).
@@ -137,9 +62,4 @@ public sealed class CodeGenerationStep : IWeaveStep
 
     private static bool IsExpression(TypeReference type) =>
         type.GetElementType() is { Namespace: "System.Linq.Expressions" } t && t.Name.Contains("Expression", StringComparison.Ordinal);
-
-    private static void RefuseFunctionPointer(WeaveContext context, MethodDefinition method, Instruction at, string api) =>
-        Refusals.Report(context, method, at, $"takes a function pointer to {api}",
-            "code generation and loading are checked at run time with the calling module's identity, which a delegate "
-            + "cannot carry; call it directly", api);
 }
