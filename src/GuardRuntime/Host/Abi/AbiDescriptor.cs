@@ -108,6 +108,9 @@ public static class AbiDescriptor
         // Reinterpreted references are checked where they are formed, by the reflection host: the same role.
         new(typeof(ReferenceShims), null, AbiRole.Type),
         new(typeof(ReferenceShims), nameof(ReferenceShims.As), AbiRole.Reflection),
+        // The compiler's inline-array views, checked at run time (the body of each recognised helper calls its shim).
+        new(typeof(InlineArrayShims), null, AbiRole.Type),
+        .. InlineArrayMembers.Select(name => new AbiMember(typeof(InlineArrayShims), name, AbiRole.Reflection)),
 
         new(typeof(Memo), null, AbiRole.Type),
         new(typeof(MemoTable), null, AbiRole.Type),
@@ -149,6 +152,13 @@ public static class AbiDescriptor
         nameof(CodeGenerationShims.LoadFromAssemblyPath), nameof(CodeGenerationShims.LoadFromStream),
         nameof(CodeGenerationShims.LoadFromAssemblyName), nameof(CodeGenerationShims.AppDomainLoad),
         nameof(CodeGenerationShims.Refused),
+    ];
+
+    private static string[] InlineArrayMembers =>
+    [
+        nameof(InlineArrayShims.InlineArrayAsSpan), nameof(InlineArrayShims.InlineArrayAsReadOnlySpan),
+        nameof(InlineArrayShims.InlineArrayElementRef), nameof(InlineArrayShims.InlineArrayElementRefReadOnly),
+        nameof(InlineArrayShims.InlineArrayFirstElementRef), nameof(InlineArrayShims.InlineArrayFirstElementRefReadOnly),
     ];
 
     // Every reflection shim name (overloads share one).

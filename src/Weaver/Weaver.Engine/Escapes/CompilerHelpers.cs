@@ -6,14 +6,14 @@ namespace Weaver.Engine.Escapes;
 
 /// <summary>
 /// The inline-array helpers the C# compiler emits into <c>&lt;PrivateImplementationDetails&gt;</c> for collection
-/// expressions and <c>[InlineArray]</c> element access (<c>InlineArrayAsSpan</c>, <c>InlineArrayAsReadOnlySpan</c>,
-/// <c>InlineArrayElementRef</c>, <c>InlineArrayFirstElementRef</c> and their read-only forms), recognised by what they
-/// do rather than refused for the API they call: their <c>Unsafe.As&lt;TBuffer, TElement&gt;</c> is an exact view of an
-/// inline array of <c>TElement</c> when the buffer is one, and their span or element stays inside it when the length
-/// or index is within it. A helper is recognised only when its body is, instruction for instruction, the compiler's (a
-/// module that writes its own <c>&lt;PrivateImplementationDetails&gt;</c> gets no exemption); each call of one whose
-/// element holds references must pass an <c>[InlineArray(N)]</c> struct whose one field is that element, and a constant
-/// length (at most N) or index (below N). Everything else about them is checked as any code is.
+/// expressions, <c>params</c> spans and <c>[InlineArray]</c> element access (<c>InlineArrayAsSpan</c>,
+/// <c>InlineArrayAsReadOnlySpan</c>, <c>InlineArrayElementRef</c>, <c>InlineArrayFirstElementRef</c> and their read-only
+/// forms), recognised by what they do rather than refused for the API they call. A helper is recognised only when its
+/// signature and body are, instruction for instruction, the compiler's (a module that writes its own
+/// <c>&lt;PrivateImplementationDetails&gt;</c> with another body gets no exemption: its <c>Unsafe.As</c> is judged as any
+/// code's). Its body is then replaced by the ABI's <c>InlineArrayShims</c> member of the same name
+/// (<see cref="Pipeline.CompilerHelperStep"/>), which makes the same view only of an inline array of the element and
+/// only within its length, at run time, whoever calls the helper with whatever arguments.
 /// </summary>
 internal static class CompilerHelpers
 {
@@ -78,60 +78,6 @@ internal static class CompilerHelpers
         return true;
     }
 
-    /// <summary>
-    /// Why a call (or a function pointer) to a recognised helper is refused, or null: its element holds references and the
-    /// buffer is not an inline array of it, or its length or index is not a constant within the array.
-    /// </summary>
-    /// <param name="call">The call or function pointer.</param>
-    /// <param name="callee">What it names.</param>
-    /// <param name="recognised">The helpers recognised before any step rewrote a body (<see cref="Recognise"/>).</param>
-    public static string? WhyRefused(Instruction call, MethodReference callee, IReadOnlySet<MethodDefinition> recognised)
-    {
-        if (!IsHelperType(callee.DeclaringType) || !Shapes.TryGetValue(callee.Name, out var shape)) return null;
-        MethodDefinition? definition;
-        try { definition = callee.Resolve(); }
-        catch (AssemblyResolutionException) { definition = null; }
-        if (definition is null || !recognised.Contains(definition)) return null; // judged as any code of the module
-        if (callee is not GenericInstanceMethod { GenericArguments: [var buffer, var element] }) return "it names the helper without its type arguments";
-        if (call.OpCode.Code is Code.Ldftn or Code.Ldvirtftn)
-            return "a delegate to it would take any length or index; the compiler only calls it";
-        if (!TypeShapes.ContainsReferences(element)) return null; // a view of plain data: stores through it are checked by address
-        var length = InlineLength(buffer, element);
-        if (length is null)
-            return $"{buffer.FullName} is not an [InlineArray] struct whose one field is a {element.FullName}, so the view would reinterpret it";
-        if (shape.Bound == Bound.First) return length >= 1 ? null : "the inline array is empty";
-        if (Constant(call.Previous) is not { } value)
-            return "its length or index is not a constant, which the compiler always passes";
-        bool within = shape.Bound == Bound.Length ? value >= 0 && value <= length : value >= 0 && value < length;
-        return within ? null : $"its {(shape.Bound == Bound.Length ? "length" : "index")} {value} is outside the inline array of {length}";
-    }
-
     private static bool IsHelperType(TypeReference type) =>
         type.Name == "<PrivateImplementationDetails>" && type.Namespace.Length == 0 && type.DeclaringType is null;
-
-    // N of [InlineArray(N)] when the struct's one instance field is the element (after the struct's own type arguments).
-    private static int? InlineLength(TypeReference buffer, TypeReference element)
-    {
-        TypeDefinition? definition;
-        try { definition = buffer.Resolve(); }
-        catch (AssemblyResolutionException) { return null; }
-        if (definition is not { IsValueType: true }) return null;
-        var attribute = definition.CustomAttributes.FirstOrDefault(a =>
-            a.AttributeType.FullName == "System.Runtime.CompilerServices.InlineArrayAttribute" && a.ConstructorArguments.Count == 1);
-        if (attribute?.ConstructorArguments[0].Value is not int length) return null;
-        var fields = definition.Fields.Where(f => !f.IsStatic).ToList();
-        if (fields.Count != 1) return null;
-        var type = fields[0].FieldType;
-        if (type is GenericParameter { Type: GenericParameterType.Type } p && buffer is GenericInstanceType instance)
-            type = instance.GenericArguments[p.Position];
-        return type.FullName == element.FullName ? length : null;
-    }
-
-    private static int? Constant(Instruction? instruction) => instruction?.OpCode.Code switch
-    {
-        Code.Ldc_I4_M1 => -1, Code.Ldc_I4_0 => 0, Code.Ldc_I4_1 => 1, Code.Ldc_I4_2 => 2, Code.Ldc_I4_3 => 3, Code.Ldc_I4_4 => 4,
-        Code.Ldc_I4_5 => 5, Code.Ldc_I4_6 => 6, Code.Ldc_I4_7 => 7, Code.Ldc_I4_8 => 8,
-        Code.Ldc_I4_S => (sbyte)instruction.Operand, Code.Ldc_I4 => (int)instruction.Operand,
-        _ => null,
-    };
 }

@@ -25,7 +25,7 @@ public sealed class WeavePipeline
     private static IReadOnlyList<IWeaveStep> DefaultSteps()
     {
         return [new LoadStep(), new CheckInputStep(), new MemoizeStep(), new GuardStep(), new ContainmentStep(),
-            new CodeGenerationStep(), new ReflectionStep(), new ReinterpretStep(), new EscapeHatchStep(), new ModuleHandleStep(), new MarkStep(), new WriteStep()];
+            new CompilerHelperStep(), new CodeGenerationStep(), new ReflectionStep(), new ReinterpretStep(), new EscapeHatchStep(), new ModuleHandleStep(), new MarkStep(), new WriteStep()];
     }
 
     /// <summary>A pipeline with the given steps.</summary>
