@@ -76,16 +76,29 @@ public sealed class WovenDriverTests(WovenModulesFixture modules) : IClassFixtur
         using var scope = PolicyScope.Install(Policy.AllowAll);
         using var host = BootWithDriver();
         var strict = PolicyFile.Load(PolicyPath);
-        var traffic = Task.Run(() => Enumerable.Range(0, 4).Select(i => TrafficWorkload.Run(host, 1_000, Seed + i)).ToList());
+        // Each burst of traffic starts only after one more install, so policies change between and during bursts
+        // however fast the driver runs (a bare "install while not done" loop raced a fast driver to the end).
+        var installed = new SemaphoreSlim(0);
+        var traffic = Task.Run(async () =>
+        {
+            var results = new List<WorkloadResult>();
+            for (int i = 0; i < 4; i++)
+            {
+                await installed.WaitAsync();
+                results.Add(TrafficWorkload.Run(host, 1_000, Seed + i));
+            }
+            return results;
+        });
         int installs = 0;
         while (!traffic.IsCompleted)
         {
             GuardPolicies.Install(installs++ % 2 == 0 ? Policy.AllowAll : strict);
+            installed.Release();
             await Task.Delay(1);
         }
 
         Assert.All(await traffic, r => Assert.Equal(r.ExpectedRxFrames, r.Delivered));
-        Assert.True(installs > 1);
+        Assert.True(installs >= 4, $"{installs} installs");
         Assert.DoesNotContain(Violations.Recent(), v => v.Module == "E1000e");
         Assert.Empty(host.Faults);
     }
