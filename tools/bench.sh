@@ -13,6 +13,8 @@
 #                                                 woven driver and woven Newtonsoft.Json (bench/results/verifier.md)
 #   bash tools/bench.sh --kcr [--short]           KCR latencies and subsystem table in one process, interleaved,
 #                                                 medians, hit path counted (bench/results/kcr.md)
+#   bash tools/bench.sh --suggest                 what weaver suggest finds and --memoize auto gains on real assemblies
+#                                                 (bench/results/suggest.md, linked from SUMMARY.md)
 #   bash tools/bench.sh --instructions            instructions per frame per variant under cachegrind, two run
 #                                                 lengths subtracted (bench/results/driver-instructions.md)
 set -euo pipefail
@@ -41,6 +43,12 @@ case "${1:-}" in
     dotnet build bench/Weaver.Benchmarks/Weaver.Benchmarks.csproj -c Release -nologo -v quiet
     mkdir -p bench/results
     exec dotnet "$bench_dll" kcr --out bench/results/kcr.md
+    ;;
+  --suggest)
+    # What weaver suggest finds and --memoize auto gains on the driver, the KCR samples and real libraries.
+    dotnet build bench/Weaver.Benchmarks/Weaver.Benchmarks.csproj -c Release -nologo -v quiet
+    mkdir -p bench/results
+    exec dotnet "$bench_dll" suggest --out bench/results/suggest.md
     ;;
   --instructions)
     if ! command -v valgrind >/dev/null; then

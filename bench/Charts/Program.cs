@@ -269,6 +269,14 @@ else
     md.AppendLine();
 }
 
+// ---- Transparent memoization: its own file (tools/bench.sh --suggest), linked, so that each is written by one mode ----
+md.AppendLine("## Transparent memoization (weaver suggest, --memoize auto)");
+md.AppendLine();
+md.AppendLine(File.Exists(Path.Combine(dir, "suggest.md"))
+    ? "Candidates, what --memoize auto wove, what paid, and the end-to-end speedups: [suggest.md](suggest.md) (`bash tools/bench.sh --suggest`)."
+    : "_not run_ (`bash tools/bench.sh --suggest` writes suggest.md)");
+md.AppendLine();
+
 md.AppendLine("Raw BenchmarkDotNet reports: the `*-report-github.md` and `*-report.csv` files next to this one.");
 File.WriteAllText(Path.Combine(dir, "SUMMARY.md"), md.ToString());
 Console.WriteLine($"wrote {Path.Combine(dir, "SUMMARY.md")}");

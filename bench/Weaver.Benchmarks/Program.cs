@@ -12,8 +12,9 @@ namespace Weaver.Benchmarks;
 
 /// <summary>
 /// Entry point: BenchmarkDotNet's switcher (pass <c>--filter '*'</c>, <c>--job short</c>, <c>--artifacts dir</c>...), or
-/// <c>interleaved</c> (driver overhead in one process), <c>count</c> (one variant for cachegrind) and <c>verifier</c>
-/// (load-time verification throughput, bench/results/verifier.md).
+/// <c>interleaved</c> (driver overhead in one process), <c>count</c> (one variant for cachegrind), <c>verifier</c>
+/// (load-time verification throughput, bench/results/verifier.md) and <c>suggest</c> (what automatic memoization
+/// finds and gains on real assemblies, bench/results/suggest.md).
 /// </summary>
 public static class Program
 {
@@ -25,6 +26,7 @@ public static class Program
         if (args is ["count", ..]) return Driver.InstructionCountRun.Run(args);
         if (args is ["verifier", ..]) return Verification.VerifierThroughput.Run(args);
         if (args is ["kcr", ..]) return Kcr.KcrInterleaved.Run(args);
+        if (args is ["suggest", ..]) return Suggest.SuggestEvaluation.Run(args);
 
         // CSV with plain numbers in fixed units (ns, bytes) so that bench/Charts can read them back.
         var csvStyle = new SummaryStyle(CultureInfo.InvariantCulture, printUnitsInHeader: true, sizeUnit: SizeUnit.B,

@@ -23,6 +23,12 @@ public sealed class KcrProfile
     /// <summary>Hit rate below which a serving table is counted as not paying: most calls paid the miss path.</summary>
     public const double MinimumPayingHitRate = 0.2;
 
+    /// <summary>
+    /// Body time a table must save per call (hit rate × measured body) to count as paying: about what a call through
+    /// the memo costs (the hit path measured in bench/results), so a table whose body is cheaper than that did not pay.
+    /// </summary>
+    public const double MinimumSavingPerCallNanoseconds = 30;
+
     /// <summary>Creates a profile from entries (normally through <see cref="Capture"/> or <see cref="Load"/>).</summary>
     /// <param name="tables">One entry per table.</param>
     /// <param name="workload">The timed workload, or null.</param>
@@ -53,7 +59,8 @@ public sealed class KcrProfile
         foreach (MemoTable table in TableRegistry.Snapshot)
         {
             MemoStatistics s = table.GetStatistics();
-            bool paid = s.State == LearningState.Serving && s.Hits > 0 && s.HitRate >= MinimumPayingHitRate;
+            bool paid = s.State == LearningState.Serving && s.Hits > 0 && s.HitRate >= MinimumPayingHitRate
+                        && (s.BodyNanoseconds <= 0 || s.HitRate * s.BodyNanoseconds >= MinimumSavingPerCallNanoseconds);
             double? body = s.BodyNanoseconds > 0 ? s.BodyNanoseconds : null;
             entries.Add(new KcrProfileEntry(s.MethodName, StatsWriter.StateName(s.State), s.Calls, s.Hits, s.Misses,
                 s.LearningCalls, s.HitRate, body * s.Hits, paid) { BodyNanoseconds = body });

@@ -9,8 +9,8 @@ namespace Weaver.Engine.Suggest;
 /// <summary>
 /// <c>--memoize auto</c>: memoizes the top candidates of <see cref="SuggestEngine"/> besides the methods a person named,
 /// with the attribute defaults (so each still learns determinism before anything is served). With
-/// <see cref="WeaveOptions.MemoizeProfile"/>, tables that did not pay in the profiled run are left out and the observed
-/// repeat rates rank the rest, like profile-guided optimisation.
+/// <see cref="WeaveOptions.MemoizeProfile"/>, only the tables that paid in the profiled run are woven again, ranked by
+/// their observed repeat rate and measured body time, like profile-guided optimisation.
 /// </summary>
 internal static class AutoMemoize
 {

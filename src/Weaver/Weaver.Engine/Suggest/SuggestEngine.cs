@@ -96,6 +96,9 @@ public static class SuggestEngine
         var cost = InterimCostEstimate.Estimate(method, keys, purity);
         var name = MemoizeCandidates.TableName(method);
         var entry = profile?.Find(name);
+        // A profile is the evidence: what it did not see run (not woven last time, or never called) is not woven now.
+        if (profile is not null && entry is null)
+            return (null, "no table in the profile (not woven or never called in the profiled run)", "profile");
         if (entry is not null && !entry.Paid)
             return (null, $"did not pay in the profiled run ({entry.State}, {entry.Hits} hits of {entry.Calls} calls, hit rate {entry.HitRate:0.00})", "profile");
         if (cost.LikelyUnprofitable && entry is not { Paid: true })
