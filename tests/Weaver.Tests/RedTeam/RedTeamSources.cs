@@ -285,6 +285,12 @@ public static class RedTeamSources
                     ((Action<int>)Delegate.CreateDelegate(typeof(Action<int>), t.Cred, "SetUid"))(0);
                 public static void MethodInfoCreateDelegate(Targets t) =>
                     typeof(Credentials).GetMethod("SetUid")!.CreateDelegate<Action<int>>(t.Cred)(0);
+                // A delegate to a reflection writer runs the check with the site where it was bound.
+                public static void SetValueDelegate(Targets t)
+                {
+                    Action<object, object> set = typeof(Credentials).GetField("Uid")!.SetValue;
+                    set(t.Cred, 0);
+                }
                 // A framework writer invoked by reflection is the direct call: Array.Copy's destination range is checked.
                 public static void ReflectedArrayCopy(Targets t) =>
                     typeof(Array).GetMethod("Copy", new[] { typeof(Array), typeof(Array), typeof(int) })!

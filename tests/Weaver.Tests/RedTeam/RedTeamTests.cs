@@ -124,6 +124,7 @@ public class RedTeamTests(ITestOutputHelper output)
         new("MethodInfoCreateDelegate@Call", "reflection", CallRule, Stopped),
         new("ReflectedArrayCopy", "reflection", ArrayRange, Stopped),
         new("SetValueByInvoke", "reflection", FieldRule, Stopped),
+        new("SetValueDelegate", "reflection", FieldRule, Stopped),
         new("RuntimeFieldInfoVirtual", "reflection", FieldRule, Stopped),
         new("ReflectedListReverse", "reflection", ListBacking, Stopped),
         new("ActivatorHostConstructor", "run-time", FieldRule, Stopped),

@@ -37,6 +37,7 @@ public sealed class ReflectionStep : IWeaveStep
     private static void Rewrite(WeaveContext context, GuardContext guard, TypeReference shims, string own, MethodDefinition method)
     {
         var work = new List<ShimCall>();
+        var pointers = new List<(Instruction At, MethodReference Callee, ShimEntry Shim)>();
         foreach (var instruction in method.Body.Instructions)
         {
             if (instruction.Operand is not MethodReference callee || !Framework.IsFramework(Framework.ScopeOf(callee.DeclaringType))) continue;
@@ -53,14 +54,72 @@ public sealed class ReflectionStep : IWeaveStep
                 case Code.Call or Code.Callvirt or Code.Newobj:
                     work.Add(new ShimCall(instruction, callee, shim, shims, TakesSite: true));
                     break;
+                // A delegate to a shimmed member (Func<object, object> get = field.GetValue) is bound to a stub of the
+                // module that calls the shim with this site and the module's handle: the delegate runs the check.
+                case Code.Ldftn or Code.Ldvirtftn when shim is { Shim.IsGenericMethodDefinition: false }
+                    && (instruction.OpCode.Code == Code.Ldftn || instruction.Previous?.OpCode.Code == Code.Dup):
+                    pointers.Add((instruction, callee, shim));
+                    break;
                 case Code.Ldftn or Code.Ldvirtftn:
                     ShimCalls.RefuseFunctionPointer(context, method, instruction, $"{typeName}::{callee.Name}",
-                        "reflection is checked at run time with the calling module's identity and site, which a delegate cannot carry");
+                        "reflection is checked at run time with the calling module's identity and site, which this delegate cannot carry");
                     break;
             }
         }
+        var sites = pointers.Select(p => (p.At, Site: guard.Sites.Add(method, context.Original.OffsetOf(p.At), guard.Targets.Object(),
+            context.Original.LinesOf(method)))).ToList();
         ShimCalls.Rewrite(context, guard, method, work, "reflection");
+        if (pointers.Count == 0) return;
+        var il = method.Body.GetILProcessor();
+        for (int i = 0; i < pointers.Count; i++)
+        {
+            var (at, callee, shim) = pointers[i];
+            var stub = Stub(context, guard, shims, callee, shim, sites[i].Site);
+            if (at.OpCode.Code == Code.Ldvirtftn)
+            {
+                // dup; ldvirtftn M  ->  ldftn stub: the delegate is closed over the receiver as the stub's first argument.
+                var dup = at.Previous;
+                if (method.Body.Instructions.Any(x => x.Operand == dup || x.Operand is Instruction[] targets && targets.Contains(dup))
+                    || method.Body.ExceptionHandlers.Any(h => h.HandlerStart == dup || h.TryStart == dup || h.FilterStart == dup))
+                {
+                    ShimCalls.RefuseFunctionPointer(context, method, at, ShimCalls.Api(callee), "its receiver is a branch target");
+                    continue;
+                }
+                il.Remove(dup);
+            }
+            at.OpCode = OpCodes.Ldftn;
+            at.Operand = stub;
+            guard.Report.CountGuard("reflection:delegate " + shim.Shim.Name, TypeNames.Method(method));
+        }
     }
+
+    // static R <WeaverReflection>::StubN(receiver, params...) => ReflectionShims.X(receiver, params..., site, handle)
+    private static MethodDefinition Stub(WeaveContext context, GuardContext guard, TypeReference shims, MethodReference callee,
+        ShimEntry shim, int site)
+    {
+        var module = context.Module;
+        var holder = module.Types.FirstOrDefault(t => t.Name == StubHolder && t.Namespace.Length == 0);
+        if (holder is null)
+        {
+            holder = new TypeDefinition("", StubHolder, TypeAttributes.NotPublic | TypeAttributes.Abstract | TypeAttributes.Sealed
+                | TypeAttributes.Class | TypeAttributes.BeforeFieldInit, module.TypeSystem.Object);
+            module.Types.Add(holder);
+        }
+        var stub = new MethodDefinition("Delegate" + holder.Methods.Count, MethodAttributes.Assembly | MethodAttributes.Static
+            | MethodAttributes.HideBySig, callee.ReturnType);
+        if (callee.HasThis) stub.Parameters.Add(new ParameterDefinition("receiver", ParameterAttributes.None, callee.DeclaringType));
+        foreach (var p in callee.Parameters) stub.Parameters.Add(new ParameterDefinition(p.Name, ParameterAttributes.None, p.ParameterType));
+        var il = stub.Body.GetILProcessor();
+        foreach (var p in stub.Parameters) il.Emit(OpCodes.Ldarg, p);
+        il.Emit(OpCodes.Ldc_I4, site);
+        il.Emit(OpCodes.Ldsfld, guard.ModuleField);
+        il.Emit(OpCodes.Call, ShimCalls.ShimReference(guard, shims, callee, shim, constructor: false, takesSite: true));
+        il.Emit(OpCodes.Ret);
+        holder.Methods.Add(stub);
+        return stub;
+    }
+
+    private const string StubHolder = "<WeaverReflection>";
 
     // A type argument that may be a host type at run time: a type parameter, or a type of an assembly other than the
     // module and the shared framework (a framework generic over a host type counts: its constructor may build one).

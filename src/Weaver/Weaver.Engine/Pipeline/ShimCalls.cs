@@ -76,7 +76,7 @@ internal static class ShimCalls
     // The shim as the module sees it: (receiver,) the original's parameters, (the site,) the module handle; the original's
     // return. A shim generic over the declaring type's arguments (Expression<TDelegate>.Compile) or the method's own
     // (CreateDelegate<T>, CreateInstance<T>) names them as its own method parameters.
-    private static MethodReference ShimReference(GuardContext guard, TypeReference shims, MethodReference callee, ShimEntry entry,
+    public static MethodReference ShimReference(GuardContext guard, TypeReference shims, MethodReference callee, ShimEntry entry,
         bool constructor, bool takesSite)
     {
         var ts = guard.Module.TypeSystem;

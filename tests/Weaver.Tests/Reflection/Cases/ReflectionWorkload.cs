@@ -83,6 +83,11 @@ public static class Workload
         var add = typeof(Dto).GetMethod("Add")!.CreateDelegate<Func<int, int, int>>(dto);
         var byName = (Func<int, int, int>)Delegate.CreateDelegate(typeof(Func<int, int, int>), made, "Add");
         var parse = (Func<string, int>)Delegate.CreateDelegate(typeof(Func<string, int>), typeof(int), "Parse");
+        Func<object, object> getName = typeof(Dto).GetField("Name")!.GetValue; // delegates to the reflection members themselves
+        Action<object, object> setSize = typeof(Dto).GetProperty("Size")!.SetValue;
+        Func<Type, object> make = Activator.CreateInstance;
+        setSize(made, 77L);
+        log.Append("bound=").Append(getName(made)).Append(made.Size).Append(((Dto)make(typeof(Dto))).Id).Append(';');
         log.Append("delegates=").Append(twice(5)).Append(',').Append(add(1, 1)).Append(',').Append(byName(2, 2)).Append(',')
             .Append(parse("17")).Append(';');
         // Reflection reached by reflection, and from emitted code.
