@@ -52,7 +52,9 @@ public sealed class ThreadContainmentTests
     {
         var woven = KernelModules.Woven(Template.Replace("BODY", body), "Threads." + how);
 
-        var run = RunProbe(woven);
+        // The probe stops waiting at the first fault; the long bound only matters on a loaded machine, where a pool
+        // thread or timer may not run within the probe's default 3 s (the test then failed without a fault to see).
+        var run = RunProbe(woven, "--wait-ms", "30000");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("ALIVE", run.Out);

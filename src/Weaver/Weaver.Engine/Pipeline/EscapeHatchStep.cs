@@ -63,6 +63,10 @@ public sealed class EscapeHatchStep : IWeaveStep
                     HostExports.Check(context, method, instruction, target); // deny-by-default: exported host methods only
                     work.Add((instruction, new CallChecks(null, HostCall: true)));
                     break;
+                case Code.Ldftn or Code.Ldvirtftn when instruction.Operand is MethodReference target && !IsRuntime(target)
+                                                      && IsFramework(ScopeOf(target.DeclaringType)):
+                    RefuseCheckedDelegate(context, guard, method, instruction, target);
+                    break;
             }
         }
         if (work.Count == 0) return;
@@ -82,6 +86,20 @@ public sealed class EscapeHatchStep : IWeaveStep
             if (checks.HostCall) guard.Report.CountGuard("call:host", name);
         }
         body.OptimizeMacros();
+    }
+
+    // A delegate to a framework member (Action<Array, Array, int> f = Array.Copy) is invoked later through Invoke,
+    // where no call check runs: a member whose direct call needs checks is refused where the delegate is made (a
+    // refused member is refused by Classify itself), so the weave names the site instead of the verifier rejecting the
+    // output as a weaver bug. Members whose calls need no check (pure readers) stay usable as delegates.
+    private static void RefuseCheckedDelegate(WeaveContext context, GuardContext guard, MethodDefinition method,
+                                              Instruction at, MethodReference target)
+    {
+        if (Classify(context, guard, method, at, target) is not { Any: true }) return;
+        var api = $"{TypeNames.Reflection(target.DeclaringType)}::{target.Name}";
+        Refuse(context, method, at, $"takes a delegate to {api}",
+            "calls through the delegate would run without the checks its direct call needs; call the member directly "
+            + "(the weaver checks it there) or wrap it in a method of the module", api);
     }
 
     // Strings and boxed values are immutable and shared: a writable address formed into one must only be read.
