@@ -27,7 +27,9 @@ internal static class Probe
         // Module threads report faults asynchronously; the kernel records them (and unloads a quarantined module) at
         // its safe points, which this loop provides.
         var until = Environment.TickCount64 + waitMs;
-        while (Environment.TickCount64 < until && module.State is ModuleState.Live or ModuleState.Failed && host.Faults.Count == 0)
+        // A quarantine is decided on the module's thread before its fault report reaches the kernel, so a quarantined
+        // module without a recorded fault is waited for too (on a loaded machine the report can lag the state).
+        while (Environment.TickCount64 < until && host.Faults.Count == 0)
         {
             Thread.Sleep(20);
             host.ProcessModuleFaults();
