@@ -43,7 +43,17 @@ public static class Woven
     }
 
     /// <summary>Loads <paramref name="path"/> like <see cref="Load"/> without binding a name: the module gets the default section only.</summary>
-    public static Assembly LoadUnbound(string path) => new IsolatedContext(path).LoadFromAssemblyPath(Path.GetFullPath(path));
+    public static Assembly LoadUnbound(string path)
+    {
+        var context = new IsolatedContext(path);
+        Contexts.Add(context);
+        return context.LoadFromAssemblyPath(Path.GetFullPath(path));
+    }
+
+    // A collectible context nobody references is finalized and starts unloading at the next collection, even while
+    // its assemblies run: a dependency loaded lazily after that (the red-team kernel, on a GC forced by a test running
+    // in parallel) fails with "AssemblyLoadContext is unloading". Test contexts live for the test run.
+    private static readonly System.Collections.Concurrent.ConcurrentBag<AssemblyLoadContext> Contexts = [];
 
     /// <summary>Calls a public static method <c>Type.Method</c> of <paramref name="assembly"/> and returns its result.</summary>
     public static object? Call(Assembly assembly, string typeAndMethod, params object?[] args)
