@@ -16,6 +16,11 @@ public sealed class ModuleLoader
     private readonly KernelHost host;
     private readonly List<LoadedModule> loaded = [];
 
+    // The guard quarantines a module before it reports the fault from the module's thread, so a safe point can reap
+    // the module in between: the late report must still reach this kernel. Keyed weakly by the module's guard, so a
+    // reaped module's context is not kept alive by it.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ModuleGuard, string> reapedGuards = new();
+
     internal ModuleLoader(KernelHost host) => this.host = host;
 
     /// <summary>The modules loaded and not yet unloaded.</summary>
@@ -92,12 +97,16 @@ public sealed class ModuleLoader
         {
             var cause = module.Guard!.QuarantinedBy;
             host.Log.Write(LogLevel.Error, "module", $"{module.Name}: quarantined ({cause?.Detail ?? cause?.Rule}); unloading it");
+            reapedGuards.AddOrUpdate(module.Guard!, module.Name); // before it leaves 'loaded' (see the field)
             module.State = ModuleState.Quarantined;
             Unload(module);
             reaped++;
         }
         return reaped;
     }
+
+    /// <summary>The name of a module this loader reaped after its guard quarantined it, or null.</summary>
+    public string? ReapedName(ModuleGuard guard) => reapedGuards.TryGetValue(guard, out var name) ? name : null;
 
     /// <summary>The loaded module whose assembly is <paramref name="assembly"/>.</summary>
     public LoadedModule? Find(Assembly assembly) => loaded.FirstOrDefault(m => m.Assembly == assembly);
