@@ -97,6 +97,27 @@ public sealed class LibraryWeave
     /// <summary>Runs <c>LibraryWorkload.Program.{method}</c> against the woven or the restored library, in a fresh context.</summary>
     public object? Run(bool woven, string method, params object?[] args) => Call(Load(woven), method, args);
 
+    /// <summary>
+    /// Runs the workload's <paramref name="method"/> on the restored and on the woven library under the installed
+    /// policy: the outputs are the same and no violation is raised meanwhile (no false positive).
+    /// </summary>
+    public void AssertSameOutputAndNoViolation(string method)
+    {
+        int violations = 0;
+        void Count(GuardRuntime.GuardViolation _) => Interlocked.Increment(ref violations);
+        GuardRuntime.Violations.Raised += Count;
+        try
+        {
+            var expected = (string)Run(woven: false, method)!;
+            Assert.Equal(expected, (string)Run(woven: true, method)!);
+            Assert.Equal(0, violations);
+        }
+        finally
+        {
+            GuardRuntime.Violations.Raised -= Count;
+        }
+    }
+
     /// <summary>Loads the workload (and with it the woven or the restored library) into a fresh context.</summary>
     public System.Reflection.Assembly Load(bool woven)
     {
