@@ -236,16 +236,10 @@ public sealed class KernelHost : IDisposable
         {
             // Loaded is mutated on the kernel's thread; a stale read at worst misses a module being loaded right now.
             var owner = kernel.Modules.Loaded.ToArray().FirstOrDefault(m => m.Assembly == report.Module.Assembly);
-            if (owner is null)
-            {
-                // Reaped at a safe point between its quarantine and this report: record the fault all the same.
-                if (kernel.Modules.ReapedName(report.Module) is { } name)
-                    kernel.threadFaults.Enqueue(new ModuleFault(name, report.Origin,
-                        report.Exception.GetType().FullName ?? "?", report.Exception.Message));
-                continue;
-            }
-            var fault = new ModuleFault(owner.Name, report.Origin, report.Exception.GetType().FullName ?? "?", report.Exception.Message);
-            lock (owner.Faults) owner.Faults.Add(fault);
+            // A module reaped at a safe point between its quarantine and this report still gets its fault recorded.
+            if ((owner?.Name ?? kernel.Modules.ReapedName(report.Module)) is not { } name) continue;
+            var fault = new ModuleFault(name, report.Origin, report.Exception.GetType().FullName ?? "?", report.Exception.Message);
+            if (owner is not null) lock (owner.Faults) owner.Faults.Add(fault);
             kernel.threadFaults.Enqueue(fault);
         }
     }
