@@ -32,7 +32,35 @@ internal static class CallingModules
             found ??= [];
             if (!found.Contains(assembly)) found.Add(assembly);
         }
+        // The modules the host called into (Init, Exit), after the frames so the innermost stays first: the JIT may
+        // turn a module's last call into a tail call, which takes its frame off the stack before the host API walks
+        // it, even for a module with no checks.
+        for (var e = entered; e is not null; e = e.Outer)
+            if (AssemblyLoadContext.GetLoadContext(e.Module) is ModuleLoadContext && found?.Contains(e.Module) != true)
+                (found ??= []).Add(e.Module);
         return found ?? (IReadOnlyList<Assembly>)[];
+    }
+
+    [ThreadStatic] private static Entry? entered;
+
+    private sealed record Entry(Assembly Module, Entry? Outer);
+
+    /// <summary>
+    /// Records that the host is calling into <paramref name="module"/> on this thread until the returned scope is
+    /// disposed, so that the module counts as on the stack whatever the JIT did to its frames.
+    /// </summary>
+    public static Scope Enter(Assembly? module)
+    {
+        var outer = entered;
+        if (module is not null) entered = new Entry(module, outer);
+        return new Scope(outer);
+    }
+
+    /// <summary>Ends an <see cref="Enter"/> on the thread that began it.</summary>
+    public readonly struct Scope(object? outer) : IDisposable
+    {
+        /// <inheritdoc/>
+        public void Dispose() => entered = (Entry?)outer;
     }
 
     /// <summary>The one module calling (null for the host), for recording who owns what it creates.</summary>

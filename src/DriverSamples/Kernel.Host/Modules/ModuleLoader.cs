@@ -147,7 +147,11 @@ public sealed class ModuleLoader
 
     private bool Call(LoadedModule module, IKernelModule instance, string phase, Action action)
     {
-        var fault = host.Contain(SafeName(instance), phase, action);
+        var fault = host.Contain(SafeName(instance), phase, () =>
+        {
+            using var scope = CallingModules.Enter(module.Assembly);
+            action();
+        });
         if (fault is null) return true;
         module.Faults.Add(fault);
         return false;
