@@ -51,6 +51,8 @@ public sealed class OutsideAttackTests(OutsideAttackFixture fixture, ITestOutput
         ["FrameworkWrites/CollectionsMarshalPciDevices"] = "PciBus.Devices is a read-only view, not the bus's list",
         ["HostDeputies/DmaFreeForeignWindow"] = "DmaAllocator.Free frees only windows the calling module allocated",
         ["HostDeputies/PciWriteConfigForeign"] = "PciDevice.WriteConfig16 only from the module that claimed the function",
+        ["HostDeputies/PciReleaseDriverDevice"] = "PciDevice.Release only from the module that claimed the function",
+        ["HostDeputies/UnregisterEth0"] = "unregistering a net device only from the module that registered it",
         ["Identity/NamedLikeTheDriver"] = "the host binds module names to files: a second file cannot take the driver's name",
     };
 
